@@ -1,0 +1,54 @@
+#!/bin/sh
+# Installs the Debian packages exectop needs to build and test, but only
+# those whose pkg-config module (or command) is missing.  Called by the
+# Makefile before every build; does nothing when all is present.
+#   usage: .ci/deps.sh [build|test]
+set -u
+mode=${1:-build}
+
+missing=""
+need_pc() {	# need_pc MODULE PACKAGE
+	pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+}
+need_cmd() {	# need_cmd COMMAND PACKAGE
+	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+
+need_cmd pkg-config pkg-config
+need_cmd cc gcc
+need_cmd make make
+need_pc ncursesw libncurses-dev
+need_pc yaml-0.1 libyaml-dev
+need_pc jansson libjansson-dev
+if [ "$mode" = test ]; then
+	need_pc criterion libcriterion-dev
+	need_cmd tmux tmux
+	need_cmd valgrind valgrind
+	need_cmd python3 python3
+	need_cmd clang clang
+fi
+
+[ -z "$missing" ] && exit 0
+
+echo "exectop: installing missing packages:$missing" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "exectop: apt-get not found; install these packages by hand:$missing" >&2
+	exit 1
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "exectop: not root and no sudo; install by hand:$missing" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
+	$SUDO apt-get update -qq >/dev/null 2>&1 || true
+	if ! $SUDO apt-get install -y --no-install-recommends $missing; then
+		echo "exectop: apt-get could not install:$missing" >&2
+		exit 1
+	fi
+fi

@@ -1,0 +1,84 @@
+# exectop - live performance monitor for executor pipelines.
+#
+#   make run     install missing dependencies, build, start the demo
+#   make test    install missing dependencies, build, run every test
+#   make         build build/exectop
+#
+# SANITIZE=1 builds with ASan+UBSan into build-asan/ instead of build/.
+
+CC	?= cc
+PREFIX	?= /usr/local
+DESTDIR	?=
+
+ifeq ($(SANITIZE),1)
+BUILD	?= build-asan
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD	?= build
+SANFLAGS =
+endif
+
+PKGS	 = ncursesw yaml-0.1 jansson
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	   -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude \
+	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+TEST_LIBS = $(shell pkg-config --libs criterion 2>/dev/null)
+
+SRCS	 = $(shell find src -name '*.c' | sort)
+MAIN_SRC = src/cli/main.c
+LIB_SRCS = $(filter-out $(MAIN_SRC),$(SRCS))
+LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SRCS = $(sort $(wildcard tests/unit/test_*.c tests/e2e/test_*.c))
+TEST_HELPER_SRCS = $(wildcard tests/lib/*.c)
+TEST_HELPER_OBJS = $(TEST_HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all deps test-deps run test check unit e2e asan clean bench
+
+all: $(BUILD)/exectop
+
+# Dependencies first, then a sub-make so pkg-config sees what was installed.
+deps:
+	@sh .ci/deps.sh build
+test-deps:
+	@sh .ci/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/exectop demo
+
+test: test-deps
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory SANITIZE=1 check-unit
+
+$(BUILD)/exectop: $(MAIN_OBJ) $(BUILD)/libexectop.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libexectop.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libexectop.a $(TEST_HELPER_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TEST_HELPER_OBJS) $(BUILD)/libexectop.a $(LIBS) $(TEST_LIBS)
+
+# check: every test binary, each run to the end; fails if any failed.
+check: $(BUILD)/exectop $(TEST_BINS)
+	@sh tests/run-all.sh $(BUILD) $(TEST_BINS)
+
+# The unit tests again under ASan+UBSan (invoked with SANITIZE=1).
+check-unit: $(BUILD)/exectop $(filter $(BUILD)/tests/unit/%,$(TEST_BINS))
+	@sh tests/run-all.sh $(BUILD) $(filter $(BUILD)/tests/unit/%,$(TEST_BINS))
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

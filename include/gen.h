@@ -1,0 +1,44 @@
+/*
+ * gen.h - a deterministic synthetic record stream for demos, tests and
+ * benchmarks.
+ *
+ * Executor profiles (mean time, memory, serialization, method mix) depend
+ * only on profile_seed; run-to-run noise depends on seed.  Executor i is
+ * named "D<i/5+1>-Q<i%5+1>".
+ */
+#ifndef EXECTOP_GEN_H
+#define EXECTOP_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define GEN_MAX_SLOW 16
+
+struct gen_slow {
+	char	*id;
+	double	 factor;
+};
+
+struct gen_opts {
+	uint64_t	records;	/* 0 = endless */
+	unsigned	executors;	/* default 10 */
+	unsigned	methods;	/* per executor, default 3 */
+	uint64_t	seed;		/* noise, default 1 */
+	uint64_t	profile_seed;	/* profiles, default 42 */
+	double		rate;		/* records/s, 0 = as fast as possible */
+	double		fail_rate;	/* fraction of failed runs, default 0.01 */
+	struct gen_slow	slow[GEN_MAX_SLOW];
+	size_t		nslow;
+};
+
+void	gen_defaults(struct gen_opts *);
+/* Parses "ID:FACTOR" into opts->slow; -1 when malformed or full. */
+int	gen_add_slow(struct gen_opts *, const char *);
+/* Writes the stream to fd (write() of whole lines); returns 0, or -1 on a
+ * write error (EPIPE included) with errno set. */
+int	gen_run(const struct gen_opts *, int fd);
+/* Name of executor i. */
+void	gen_executor_name(unsigned, char *, size_t);
+
+#endif

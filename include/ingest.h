@@ -1,0 +1,97 @@
+/*
+ * ingest.h - sources of records (regular file, named FIFO, stdin) and the
+ * line splitter that feeds the model.
+ *
+ * A source is read without blocking.  Lines may arrive split across reads:
+ * a partial line is held until its newline.  A line longer than
+ * max_line_bytes is discarded up to its newline and counted once.
+ *
+ * Follow mode (the TUI) keeps going past EOF like `tail -F`: a file is
+ * re-checked on every source_tick() for growth, truncation and rotation;
+ * a FIFO whose writers all closed waits for the next writer.  Report mode
+ * stops at EOF and parses a last line that has no newline.
+ */
+#ifndef EXECTOP_INGEST_H
+#define EXECTOP_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct model;
+struct source;
+
+enum source_kind { SOURCE_FILE, SOURCE_FIFO, SOURCE_STDIN };
+
+enum source_state {
+	SOURCE_READING,		/* open, data flowing or idle at the end */
+	SOURCE_CATCHING_UP,	/* reading an existing file, not at its end yet */
+	SOURCE_WAITING,		/* no writer on the FIFO, or the file is missing */
+	SOURCE_EOF,		/* finished (report mode, or stdin closed) */
+	SOURCE_ERROR		/* see source_status() */
+};
+
+/* Opening never fails in follow mode (a missing file is waited for); in
+ * report mode an unopenable path gives NULL and *cause. */
+struct source	*source_open(const char *path, bool follow,
+		    size_t max_line_bytes, char **cause);
+void		 source_close(struct source *);
+
+/* The descriptor to poll() for input, or -1 when there is none to poll
+ * (regular files: call source_read() on a timer instead). */
+int		 source_fd(const struct source *);
+/*
+ * Reads at most budget bytes of what is available and feeds every complete
+ * line to the model.  Returns the number of bytes read (0 when nothing was
+ * available).  Never blocks.
+ */
+size_t		 source_read(struct source *, struct model *, size_t budget);
+/* Follow mode housekeeping (rotation, truncation, reopening). */
+void		 source_tick(struct source *, struct model *);
+
+enum source_kind  source_kind(const struct source *);
+enum source_state source_state(const struct source *);
+const char	*source_path(const struct source *);
+/* "reading", "catching up 42%", "waiting for writer", "EOF", or the
+ * error text; written into buf. */
+const char	*source_status(const struct source *, char *buf, size_t len);
+uint64_t	 source_lines(const struct source *);
+uint64_t	 source_bytes(const struct source *);
+
+/*
+ * Reads every source to its end (report and baseline modes), poll()ing
+ * FIFOs and stdin so several sources merge.  Returns 0, or -1 with *cause
+ * when a source failed.
+ */
+int		 ingest_run_to_eof(struct source **, size_t, struct model *,
+		    char **cause);
+
+/*
+ * The line splitter, exposed for tests.  Feeds bytes; calls fn once per
+ * complete line (without the newline; a trailing '\r' is kept).
+ */
+struct linebuf {
+	char		*buf;
+	size_t		 len;
+	size_t		 cap;
+	size_t		 max;		/* longest line accepted */
+	bool		 discarding;	/* inside an over-long line */
+	uint64_t	 lineno;	/* lines completed so far */
+};
+typedef void linebuf_cb(void *arg, const char *line, size_t len,
+		    uint64_t lineno, bool too_long);
+void		 linebuf_init(struct linebuf *, size_t max);
+void		 linebuf_free(struct linebuf *);
+void		 linebuf_feed(struct linebuf *, const char *, size_t,
+		    linebuf_cb *, void *);
+/* At EOF: hands over a held partial line, if any.  Returns 1 if it did. */
+int		 linebuf_flush(struct linebuf *, linebuf_cb *, void *);
+/* Drops any held partial line (after truncation). */
+void		 linebuf_reset(struct linebuf *);
+
+/* Parses one line into the model (empty/whitespace lines are ignored). */
+void		 ingest_line(struct model *, const char *source,
+		    const char *line, size_t len, uint64_t lineno,
+		    bool too_long);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * report.h - report writers (JSON, Markdown, HTML) over the same model
+ * and analysis.  Text from the stream is escaped for each format.
+ */
+#ifndef EXECTOP_REPORT_H
+#define EXECTOP_REPORT_H
+
+#include <stdio.h>
+#include <time.h>
+
+struct model;
+struct analysis;
+struct baseline;
+struct config;
+
+enum report_format { REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML };
+
+struct report_ctx {
+	const struct model	*model;
+	const struct analysis	*analysis;
+	const struct baseline	*baseline;	/* may be NULL */
+	const struct config	*config;
+	time_t			 now;		/* report timestamp */
+	const char		*sources;	/* description, e.g. "run.jsonl" */
+};
+
+/* -1 when not a format name ("json", "markdown"/"md", "html"). */
+int		 report_format_from_name(const char *);
+const char	*report_format_ext(enum report_format);	/* "json", "md", "html" */
+
+/* Returns 0, or -1 on a write error (errno set). */
+int		 report_write(FILE *, enum report_format, const struct report_ctx *);
+/* Writes path atomically; -1 with *cause set on error. */
+int		 report_save(const char *path, enum report_format,
+		    const struct report_ctx *, char **cause);
+
+/* The JSON document (a jansson json_t *, returned as void * so callers
+ * need not include jansson); the caller json_decref()s it. */
+void		*report_json_build(const struct report_ctx *);
+
+#endif
