@@ -89,9 +89,15 @@ int		 linebuf_flush(struct linebuf *, linebuf_cb *, void *);
 /* Drops any held partial line (after truncation). */
 void		 linebuf_reset(struct linebuf *);
 
-/* Parses one line into the model (empty/whitespace lines are ignored). */
+struct record;
+/* Parses one line into the model (empty/whitespace lines are ignored;
+ * too_long counts a line_too_long rejection). */
 void		 ingest_line(struct model *, const char *source,
 		    const char *line, size_t len, uint64_t lineno,
 		    bool too_long);
+/* The same with a caller's scratch record, reused between lines. */
+void		 ingest_line_with(struct model *, struct record *,
+		    const char *source, const char *line, size_t len,
+		    uint64_t lineno, bool too_long);
 
 #endif

@@ -1,0 +1,453 @@
+/*
+ * analysis.c - findings from the model: bottleneck scores and rankings
+ * over every run, regressions and improvements of the recent window
+ * against the baseline, and one status per executor.
+ *
+ * A regression needs three things: a baseline mean that is neither zero
+ * nor missing (else the metric is "new"), at least min_samples runs in the
+ * window (else it is "pending"), and evidence: delta beyond the threshold
+ * and, where both sides have n >= 2 and a variance, Welch's t-test with
+ * p < significance (significance 0 turns the test off).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "baseline.h"
+#include "config.h"
+#include "model.h"
+#include "xmalloc.h"
+
+/* Absolute levels above which a bottleneck gets specific advice. */
+#define ADVICE_TIME_MS		1000.0
+#define ADVICE_MEMORY_MB	100.0
+#define ADVICE_SER_MS		100.0
+
+static const char *metric_advice[METRIC_COUNT] = {
+	[METRIC_EXEC_TIME] = "review the method call sequence, add caching, "
+	    "or optimise slow methods",
+	[METRIC_MEM_FOOTPRINT] = "look for leaks and large intermediate "
+	    "objects; release or stream data",
+	[METRIC_MEM_PEAK] = "reduce peak allocations: process in chunks or "
+	    "free buffers earlier",
+	[METRIC_SER_TIME] = "use a faster serializer or serialize less data",
+	[METRIC_SER_SIZE] = "trim the payload: drop unused fields or compress",
+};
+
+const char *
+severity_name(enum severity s)
+{
+	switch (s) {
+	case SEV_WARNING:
+		return "warning";
+	case SEV_CRITICAL:
+		return "critical";
+	default:
+		return "none";
+	}
+}
+
+const char *
+finding_kind_name(enum finding_kind k)
+{
+	switch (k) {
+	case FINDING_REGRESSION:
+		return "regression";
+	case FINDING_IMPROVEMENT:
+		return "improvement";
+	case FINDING_PENDING:
+		return "pending";
+	default:
+		return "new";
+	}
+}
+
+const char *
+exec_status_name(enum exec_status s)
+{
+	static const char *names[] = { "OK", "PENDING", "NEW", "IMPROVED",
+	    "WARN", "CRIT" };
+
+	return names[s];
+}
+
+double
+analysis_score(const struct config *cfg, double t, double mem, double ser)
+{
+	return cfg->weight[METRIC_EXEC_TIME] * (isnan(t) ? 0 : t) +
+	    cfg->weight[METRIC_MEM_FOOTPRINT] * (isnan(mem) ? 0 : mem) +
+	    cfg->weight[METRIC_SER_TIME] * (isnan(ser) ? 0 : ser);
+}
+
+static double
+executor_mean(const struct executor *ex, enum metric k)
+{
+	return ex->m[k].all.n > 0 ? ex->m[k].all.mean : NAN;
+}
+
+/* A growable list of findings. */
+struct flist {
+	struct finding	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static struct finding *
+flist_add(struct flist *l)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 16 : l->cap * 2;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	memset(&l->v[l->n], 0, sizeof l->v[l->n]);
+	return &l->v[l->n++];
+}
+
+static int
+finding_cmp_id(const struct finding *a, const struct finding *b)
+{
+	int	c = strcmp(a->ex->id, b->ex->id);
+
+	return c != 0 ? c : (int)a->metric - (int)b->metric;
+}
+
+static int
+regression_cmp(const void *pa, const void *pb)
+{
+	const struct finding	*a = pa, *b = pb;
+
+	if (a->severity != b->severity)
+		return a->severity == SEV_CRITICAL ? -1 : 1;
+	if (a->delta_percent != b->delta_percent)
+		return a->delta_percent > b->delta_percent ? -1 : 1;
+	return finding_cmp_id(a, b);
+}
+
+static int
+improvement_cmp(const void *pa, const void *pb)
+{
+	const struct finding	*a = pa, *b = pb;
+
+	if (a->delta_percent != b->delta_percent)
+		return a->delta_percent < b->delta_percent ? -1 : 1;
+	return finding_cmp_id(a, b);
+}
+
+static int
+id_cmp(const void *pa, const void *pb)
+{
+	return finding_cmp_id(pa, pb);
+}
+
+/* Judges one metric of one executor; returns the status it implies. */
+static enum exec_status
+analysis_judge(struct flist *lists, const struct model *m,
+    const struct executor *ex, const struct baseline_entry *be,
+    const struct config *cfg, enum metric k)
+{
+	const struct baseline_metric	*bm = be != NULL ? &be->m[k] : NULL;
+	struct summary			 cur;
+	struct finding			*f, tmp;
+	double				 thr = cfg->threshold[k], delta, p;
+	enum finding_kind		 kind;
+	enum severity			 sev = SEV_NONE;
+	bool				 evidence;
+
+	executor_summary_recent(ex, m, k, &cur);
+	if (cur.n == 0)
+		return STATUS_OK;
+
+	memset(&tmp, 0, sizeof tmp);
+	tmp.ex = ex;
+	tmp.metric = k;
+	tmp.threshold = thr;
+	tmp.current_value = cur.mean;
+	tmp.samples = cur.n;
+	tmp.min_samples = cfg->min_samples;
+	tmp.baseline_value = bm != NULL && bm->present ? bm->mean : NAN;
+	tmp.delta_percent = NAN;
+	tmp.p_value = NAN;
+
+	if (bm == NULL || !bm->present || bm->n == 0 || isnan(bm->mean) ||
+	    bm->mean == 0) {
+		kind = FINDING_NEW;
+		snprintf(tmp.recommendation, sizeof tmp.recommendation,
+		    "no baseline for %s: save a baseline to compare",
+		    metric_label(k));
+		goto add;
+	}
+	if (cur.n < cfg->min_samples) {
+		kind = FINDING_PENDING;
+		snprintf(tmp.recommendation, sizeof tmp.recommendation,
+		    "%s: %llu of %u runs needed before judging",
+		    metric_label(k), (unsigned long long)cur.n, cfg->min_samples);
+		goto add;
+	}
+
+	delta = (cur.mean - bm->mean) / fabs(bm->mean) * 100.0;
+	tmp.delta_percent = delta;
+	p = NAN;
+	if (cfg->significance > 0)
+		p = stat_welch_p(cur.mean, cur.variance, cur.n, bm->mean,
+		    bm->variance, bm->n);
+	tmp.p_value = p;
+	evidence = cfg->significance == 0 || isnan(p) || p < cfg->significance;
+	if (delta > thr && evidence) {
+		kind = FINDING_REGRESSION;
+		sev = delta > thr * cfg->critical_factor ? SEV_CRITICAL : SEV_WARNING;
+		snprintf(tmp.recommendation, sizeof tmp.recommendation,
+		    "%s increased by %.1f%%: %s", metric_label(k), delta,
+		    metric_advice[k]);
+	} else if (delta < -thr && evidence) {
+		kind = FINDING_IMPROVEMENT;
+		snprintf(tmp.recommendation, sizeof tmp.recommendation,
+		    "%s decreased by %.1f%%: consider saving a new baseline",
+		    metric_label(k), -delta);
+	} else
+		return STATUS_OK;
+add:
+	tmp.kind = kind;
+	tmp.severity = sev;
+	f = flist_add(&lists[kind]);
+	*f = tmp;
+	switch (kind) {
+	case FINDING_REGRESSION:
+		return sev == SEV_CRITICAL ? STATUS_CRIT : STATUS_WARN;
+	case FINDING_IMPROVEMENT:
+		return STATUS_IMPROVED;
+	case FINDING_PENDING:
+		return STATUS_PENDING;
+	default:
+		return STATUS_NEW;
+	}
+}
+
+/* The recommendation of a bottleneck entry (static text). */
+static const char *
+bottleneck_advice(const struct config *cfg, double t, double mem, double ser)
+{
+	double		best = 0, c;
+	const char	*advice = "Performance acceptable, monitor for regressions";
+
+	if (!isnan(t) && t > ADVICE_TIME_MS &&
+	    (c = cfg->weight[METRIC_EXEC_TIME] * t) > best) {
+		best = c;
+		advice = "High execution time: profile the slowest method, add "
+		    "caching, or parallelise independent work";
+	}
+	if (!isnan(mem) && mem > ADVICE_MEMORY_MB &&
+	    (c = cfg->weight[METRIC_MEM_FOOTPRINT] * mem) > best) {
+		best = c;
+		advice = "High memory use: stream data, release intermediate "
+		    "objects, or process in chunks";
+	}
+	if (!isnan(ser) && ser > ADVICE_SER_MS &&
+	    (c = cfg->weight[METRIC_SER_TIME] * ser) > best) {
+		advice = "Slow serialization: use a faster format or serialize "
+		    "less data";
+	}
+	return advice;
+}
+
+static const struct analysis *sort_ctx_a;
+static enum metric sort_ctx_metric;
+
+static int
+score_cmp(const void *pa, const void *pb)
+{
+	const struct executor	*a = *(const struct executor *const *)pa;
+	const struct executor	*b = *(const struct executor *const *)pb;
+	double			 sa = sort_ctx_a->score[a->index];
+	double			 sb = sort_ctx_a->score[b->index];
+
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+static int
+mean_cmp(const void *pa, const void *pb)
+{
+	const struct executor	*a = *(const struct executor *const *)pa;
+	const struct executor	*b = *(const struct executor *const *)pb;
+	double			 ma = executor_mean(a, sort_ctx_metric);
+	double			 mb = executor_mean(b, sort_ctx_metric);
+
+	if (ma != mb)
+		return ma > mb ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* The top n executors by mean of metric k (those with data). */
+static const struct executor **
+analysis_rank(const struct model *m, enum metric k, size_t n, size_t *outn)
+{
+	const struct executor	**v;
+	size_t			  i, cnt = 0;
+
+	v = xcalloc(m->nexecs ? m->nexecs : 1, sizeof *v);
+	for (i = 0; i < m->nexecs; i++) {
+		if (m->execs[i]->m[k].all.n > 0)
+			v[cnt++] = m->execs[i];
+	}
+	sort_ctx_metric = k;
+	qsort(v, cnt, sizeof *v, mean_cmp);
+	*outn = cnt < n ? cnt : n;
+	return v;
+}
+
+static void
+analysis_bottlenecks(struct analysis *a, const struct model *m,
+    const struct config *cfg)
+{
+	const struct executor	**v;
+	const struct executor	 *ex;
+	struct bottleneck	 *b;
+	size_t			  i, j, n;
+	double			  best_t, best_m, x;
+
+	v = xcalloc(m->nexecs ? m->nexecs : 1, sizeof *v);
+	for (i = 0; i < m->nexecs; i++)
+		v[i] = m->execs[i];
+	sort_ctx_a = a;
+	qsort(v, m->nexecs, sizeof *v, score_cmp);
+	n = m->nexecs < cfg->top_n ? m->nexecs : cfg->top_n;
+	a->bottlenecks = xcalloc(n ? n : 1, sizeof *a->bottlenecks);
+	a->nbottlenecks = n;
+	for (i = 0; i < n; i++) {
+		ex = v[i];
+		b = &a->bottlenecks[i];
+		b->ex = ex;
+		b->score = a->score[ex->index];
+		b->avg_time_ms = executor_mean(ex, METRIC_EXEC_TIME);
+		b->avg_memory_mb = executor_mean(ex, METRIC_MEM_FOOTPRINT);
+		b->avg_ser_time_ms = executor_mean(ex, METRIC_SER_TIME);
+		best_t = best_m = -INFINITY;
+		for (j = 0; j < ex->nmethods; j++) {
+			x = method_mean_time(&ex->methods[j]);
+			if (!isnan(x) && x > best_t) {
+				best_t = x;
+				b->slowest = &ex->methods[j];
+			}
+			x = method_mean_mem(&ex->methods[j]);
+			if (!isnan(x) && x > best_m) {
+				best_m = x;
+				b->memory_intensive = &ex->methods[j];
+			}
+		}
+		b->recommendation = bottleneck_advice(cfg, b->avg_time_ms,
+		    b->avg_memory_mb, b->avg_ser_time_ms);
+	}
+	free(v);
+}
+
+struct analysis *
+analysis_run(const struct model *m, const struct baseline *bl,
+    const struct config *cfg)
+{
+	struct analysis			*a;
+	struct flist			 lists[4];
+	const struct executor		*ex;
+	const struct baseline_entry	*be;
+	enum exec_status		 st, s;
+	size_t				 i, n_time = 0, n_mem = 0;
+	int				 k;
+
+	a = xcalloc(1, sizeof *a);
+	memset(lists, 0, sizeof lists);
+	a->nexecs = m->nexecs;
+	a->score = xcalloc(m->nexecs ? m->nexecs : 1, sizeof *a->score);
+	a->status = xcalloc(m->nexecs ? m->nexecs : 1, sizeof *a->status);
+
+	for (i = 0; i < m->nexecs; i++) {
+		ex = m->execs[i];
+		a->score[i] = analysis_score(cfg, executor_mean(ex, METRIC_EXEC_TIME),
+		    executor_mean(ex, METRIC_MEM_FOOTPRINT),
+		    executor_mean(ex, METRIC_SER_TIME));
+		a->total_runs += ex->runs;
+		a->total_failures += ex->failures;
+		if (ex->m[METRIC_EXEC_TIME].all.n > 0) {
+			a->total_execution_time_ms += ex->m[METRIC_EXEC_TIME].all.mean *
+			    (double)ex->m[METRIC_EXEC_TIME].all.n;
+			n_time += ex->m[METRIC_EXEC_TIME].all.n;
+		}
+		if (ex->m[METRIC_MEM_FOOTPRINT].all.n > 0) {
+			a->total_memory_mb += ex->m[METRIC_MEM_FOOTPRINT].all.mean *
+			    (double)ex->m[METRIC_MEM_FOOTPRINT].all.n;
+			n_mem += ex->m[METRIC_MEM_FOOTPRINT].all.n;
+		}
+
+		st = STATUS_OK;
+		if (bl != NULL) {
+			be = baseline_find(bl, ex->id);
+			if (be == NULL)
+				st = STATUS_NEW;
+			for (k = 0; k < METRIC_COUNT; k++) {
+				if (!cfg->has_threshold[k])
+					continue;
+				s = analysis_judge(lists, m, ex, be, cfg, k);
+				if (s > st)
+					st = s;
+			}
+		}
+		a->status[i] = st;
+	}
+	a->avg_execution_time_ms = n_time > 0 ?
+	    a->total_execution_time_ms / (double)n_time : NAN;
+	a->avg_memory_mb = n_mem > 0 ? a->total_memory_mb / (double)n_mem : NAN;
+	a->success_rate = a->total_runs > 0 ? (double)(a->total_runs -
+	    a->total_failures) / (double)a->total_runs : NAN;
+
+	qsort(lists[FINDING_REGRESSION].v, lists[FINDING_REGRESSION].n,
+	    sizeof (struct finding), regression_cmp);
+	qsort(lists[FINDING_IMPROVEMENT].v, lists[FINDING_IMPROVEMENT].n,
+	    sizeof (struct finding), improvement_cmp);
+	qsort(lists[FINDING_PENDING].v, lists[FINDING_PENDING].n,
+	    sizeof (struct finding), id_cmp);
+	qsort(lists[FINDING_NEW].v, lists[FINDING_NEW].n,
+	    sizeof (struct finding), id_cmp);
+	a->regressions = lists[FINDING_REGRESSION].v;
+	a->nregressions = lists[FINDING_REGRESSION].n;
+	for (i = 0; i < a->nregressions; i++) {
+		if (a->regressions[i].severity == SEV_CRITICAL)
+			a->ncritical++;
+	}
+	a->improvements = lists[FINDING_IMPROVEMENT].v;
+	a->nimprovements = lists[FINDING_IMPROVEMENT].n;
+	a->pending = lists[FINDING_PENDING].v;
+	a->npending = lists[FINDING_PENDING].n;
+	a->fresh = lists[FINDING_NEW].v;
+	a->nfresh = lists[FINDING_NEW].n;
+
+	analysis_bottlenecks(a, m, cfg);
+	a->slowest = analysis_rank(m, METRIC_EXEC_TIME, cfg->top_n, &a->nrank);
+	a->memory_intensive = analysis_rank(m, METRIC_MEM_FOOTPRINT, cfg->top_n,
+	    &i);
+	if (i < a->nrank)
+		a->nrank = i;
+	a->serialization_heavy = analysis_rank(m, METRIC_SER_TIME, cfg->top_n,
+	    &i);
+	if (i < a->nrank)
+		a->nrank = i;
+	return a;
+}
+
+void
+analysis_free(struct analysis *a)
+{
+	if (a == NULL)
+		return;
+	free(a->regressions);
+	free(a->improvements);
+	free(a->pending);
+	free(a->fresh);
+	free(a->score);
+	free(a->status);
+	free(a->bottlenecks);
+	free(a->slowest);
+	free(a->memory_intensive);
+	free(a->serialization_heavy);
+	free(a);
+}

@@ -1,0 +1,284 @@
+/*
+ * gen.c - a deterministic synthetic record stream.
+ *
+ * Each executor gets a profile (mean times, memory, serialization, a mix
+ * of methods) drawn from a generator seeded with profile_seed and its
+ * index; each run draws noise from a generator seeded with seed.  Records
+ * go round-robin over the executors, so N records give each executor
+ * N / K runs.  Timestamps start at a fixed epoch unless a rate is set, in
+ * which case they are the wall clock.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gen.h"
+#include "xmalloc.h"
+
+#define GEN_EPOCH	1790000000.0
+#define GEN_BUF		65536
+
+static const char *gen_classes[] = {
+	"PDFLoader", "Tokenizer", "Embedder", "Classifier", "TableParser",
+	"Summarizer", "Indexer", "Validator"
+};
+static const char *gen_methods[] = {
+	"load", "parse", "embed", "score", "extract", "normalize", "merge",
+	"validate", "serialize", "rank"
+};
+
+struct gen_rng {
+	uint64_t	s;
+};
+
+/* splitmix64 */
+static uint64_t
+gen_next(struct gen_rng *r)
+{
+	uint64_t	z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double
+gen_uniform(struct gen_rng *r)
+{
+	return (double)(gen_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Standard normal (Box-Muller). */
+static double
+gen_normal(struct gen_rng *r)
+{
+	double	u = gen_uniform(r), v = gen_uniform(r);
+
+	if (u < 1e-300)
+		u = 1e-300;
+	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+/* Log-uniform in [lo, hi). */
+static double
+gen_logu(struct gen_rng *r, double lo, double hi)
+{
+	return lo * exp(gen_uniform(r) * log(hi / lo));
+}
+
+struct gen_method {
+	char	cls[32];
+	char	name[32];
+	double	share;		/* of the execution time */
+	double	mem;		/* MB */
+	double	calls;
+};
+
+struct gen_profile {
+	char			id[32];
+	double			time_ms;
+	double			mem_mb;
+	double			peak_mb;
+	double			ser_ms;
+	double			ser_bytes;
+	double			slow;	/* factor */
+	struct gen_method	*methods;
+};
+
+void
+gen_defaults(struct gen_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->executors = 10;
+	o->methods = 3;
+	o->seed = 1;
+	o->profile_seed = 42;
+	o->fail_rate = 0.01;
+}
+
+int
+gen_add_slow(struct gen_opts *o, const char *arg)
+{
+	const char	*colon = strrchr(arg, ':');
+	char		*end;
+	double		 f;
+
+	if (colon == NULL || colon == arg || o->nslow >= GEN_MAX_SLOW)
+		return -1;
+	f = strtod(colon + 1, &end);
+	if (*end != '\0' || end == colon + 1 || !(f > 0) || isinf(f))
+		return -1;
+	o->slow[o->nslow].id = xstrndup(arg, (size_t)(colon - arg));
+	o->slow[o->nslow].factor = f;
+	o->nslow++;
+	return 0;
+}
+
+void
+gen_executor_name(unsigned i, char *buf, size_t len)
+{
+	snprintf(buf, len, "D%u-Q%u", i / 5 + 1, i % 5 + 1);
+}
+
+static void
+gen_profile(const struct gen_opts *o, unsigned i, struct gen_profile *p)
+{
+	struct gen_rng	r = { o->profile_seed * 1000003ULL + i };
+	double		total = 0;
+	unsigned	j;
+	size_t		k;
+
+	gen_executor_name(i, p->id, sizeof p->id);
+	p->time_ms = gen_logu(&r, 5, 500);
+	p->mem_mb = gen_logu(&r, 2, 200);
+	p->peak_mb = p->mem_mb * (1.2 + gen_uniform(&r)) + 20;
+	p->ser_ms = gen_logu(&r, 0.5, 40);
+	p->ser_bytes = floor(gen_logu(&r, 1e3, 2e6));
+	p->slow = 1;
+	for (k = 0; k < o->nslow; k++) {
+		if (strcmp(o->slow[k].id, p->id) == 0)
+			p->slow = o->slow[k].factor;
+	}
+	p->methods = xcalloc(o->methods ? o->methods : 1, sizeof *p->methods);
+	for (j = 0; j < o->methods; j++) {
+		struct gen_method *m = &p->methods[j];
+
+		snprintf(m->cls, sizeof m->cls, "%s",
+		    gen_classes[gen_next(&r) % (sizeof gen_classes / sizeof *gen_classes)]);
+		snprintf(m->name, sizeof m->name, "%s_%u",
+		    gen_methods[gen_next(&r) % (sizeof gen_methods / sizeof *gen_methods)], j);
+		m->share = 0.2 + gen_uniform(&r);
+		m->mem = gen_logu(&r, 0.1, 50);
+		m->calls = 1 + (double)(gen_next(&r) % 5);
+		total += m->share;
+	}
+	for (j = 0; j < o->methods; j++)
+		p->methods[j].share /= total;
+}
+
+/* A noisy positive value around mean (relative sd 8%). */
+static double
+gen_noisy(struct gen_rng *r, double mean)
+{
+	double	x = mean * (1.0 + 0.08 * gen_normal(r));
+
+	return x > mean * 0.05 ? x : mean * 0.05;
+}
+
+static size_t
+gen_line(char *buf, size_t len, const struct gen_opts *o,
+    const struct gen_profile *p, struct gen_rng *r, double ts)
+{
+	double	t = gen_noisy(r, p->time_ms) * p->slow, share;
+	int	fail = gen_uniform(r) < o->fail_rate;
+	size_t	n;
+	int	w;
+	unsigned j;
+
+	w = snprintf(buf, len, "{\"executor_id\":\"%s\",\"execution_time_ms\":%.3f,"
+	    "\"memory_footprint_mb\":%.3f,\"memory_peak_mb\":%.3f,"
+	    "\"serialization_time_ms\":%.3f,\"serialization_size_bytes\":%.0f,"
+	    "\"timestamp\":%.3f,\"success\":%s,\"error\":%s,\"method_calls\":[",
+	    p->id, t, gen_noisy(r, p->mem_mb), gen_noisy(r, p->peak_mb),
+	    gen_noisy(r, p->ser_ms), floor(gen_noisy(r, p->ser_bytes)), ts,
+	    fail ? "false" : "true",
+	    fail ? "\"RuntimeError: synthetic failure\"" : "null");
+	n = (size_t)w;
+	for (j = 0; j < o->methods && n < len; j++) {
+		const struct gen_method *m = &p->methods[j];
+
+		share = t * m->share;
+		w = snprintf(buf + n, len - n, "%s{\"class_name\":\"%s\","
+		    "\"method_name\":\"%s\",\"execution_time_ms\":%.3f,"
+		    "\"memory_delta_mb\":%.3f,\"call_count\":%.0f,"
+		    "\"success\":%s,\"error\":null}", j ? "," : "", m->cls,
+		    m->name, share, gen_noisy(r, m->mem), m->calls,
+		    fail && j + 1 == o->methods ? "false" : "true");
+		n += (size_t)w;
+	}
+	if (n + 3 < len) {
+		buf[n++] = ']';
+		buf[n++] = '}';
+		buf[n++] = '\n';
+	}
+	return n;
+}
+
+static int
+gen_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static double
+gen_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+gen_run(const struct gen_opts *o, int fd)
+{
+	struct gen_profile	*prof;
+	struct gen_rng		 noise = { o->seed * 7919ULL + 17 };
+	struct timespec		 next;
+	char			*out;
+	size_t			 used = 0, cap = GEN_BUF + 8192, n;
+	uint64_t		 r;
+	unsigned		 k = o->executors ? o->executors : 1, i;
+	int			 rc = 0;
+	double			 ts;
+
+	prof = xcalloc(k, sizeof *prof);
+	for (i = 0; i < k; i++)
+		gen_profile(o, i, &prof[i]);
+	out = xmalloc(cap);
+	clock_gettime(CLOCK_MONOTONIC, &next);
+
+	for (r = 0; o->records == 0 || r < o->records; r++) {
+		ts = o->rate > 0 ? gen_now() : GEN_EPOCH + (double)r * 0.01;
+		n = gen_line(out + used, cap - used, o, &prof[r % k], &noise, ts);
+		used += n;
+		if (o->rate > 0 || used >= GEN_BUF) {
+			if ((rc = gen_write_all(fd, out, used)) == -1)
+				break;
+			used = 0;
+		}
+		if (o->rate > 0) {
+			double	step = 1.0 / o->rate;
+
+			next.tv_nsec += (long)(fmod(step, 1.0) * 1e9);
+			next.tv_sec += (time_t)step + next.tv_nsec / 1000000000L;
+			next.tv_nsec %= 1000000000L;
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+			    &next, NULL) == EINTR)
+				;
+		}
+	}
+	if (rc == 0 && used > 0)
+		rc = gen_write_all(fd, out, used);
+	for (i = 0; i < k; i++)
+		free(prof[i].methods);
+	free(prof);
+	free(out);
+	return rc;
+}

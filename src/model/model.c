@@ -1,0 +1,393 @@
+/*
+ * model.c - per-executor aggregates, the one model every view reads.
+ *
+ * Executors live in an array in order of first appearance, indexed by an
+ * open-addressing hash table on the id.  Each metric keeps Welford
+ * statistics and a quantile sketch over every run, and a ring of the last
+ * `window` values; each executor keeps its methods in a small array.
+ * Nothing grows with the number of records.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "xmalloc.h"
+
+#define MODEL_DEFAULT_MAX_EXECUTORS	10000
+#define MODEL_DEFAULT_MAX_METHODS	256
+
+static uint64_t
+model_hash(const char *s)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct model *
+model_create(const struct model_limits *limits)
+{
+	struct model	*m;
+
+	m = xcalloc(1, sizeof *m);
+	if (limits != NULL)
+		m->limits = *limits;
+	if (m->limits.max_executors == 0)
+		m->limits.max_executors = MODEL_DEFAULT_MAX_EXECUTORS;
+	if (m->limits.max_methods == 0)
+		m->limits.max_methods = MODEL_DEFAULT_MAX_METHODS;
+	m->table_size = 64;
+	m->table = xcalloc(m->table_size, sizeof *m->table);
+	return m;
+}
+
+static void
+executor_free(struct executor *ex)
+{
+	size_t	i;
+	int	k;
+
+	for (k = 0; k < METRIC_COUNT; k++) {
+		sketch_free(&ex->m[k].sketch);
+		free(ex->m[k].recent.vals);
+	}
+	for (i = 0; i < ex->nmethods; i++) {
+		free(ex->methods[i].name);
+		free(ex->methods[i].last_error);
+	}
+	free(ex->methods);
+	free(ex->last_error);
+	free(ex->id);
+	free(ex);
+}
+
+void
+model_free(struct model *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nexecs; i++)
+		executor_free(m->execs[i]);
+	free(m->execs);
+	free(m->table);
+	free(m);
+}
+
+struct executor *
+model_find(const struct model *m, const char *id)
+{
+	size_t		 mask = m->table_size - 1, i;
+	struct executor	*ex;
+
+	for (i = model_hash(id) & mask; (ex = m->table[i]) != NULL;
+	    i = (i + 1) & mask) {
+		if (strcmp(ex->id, id) == 0)
+			return ex;
+	}
+	return NULL;
+}
+
+static void
+model_table_insert(struct executor **table, size_t size, struct executor *ex)
+{
+	size_t	mask = size - 1, i;
+
+	for (i = model_hash(ex->id) & mask; table[i] != NULL; i = (i + 1) & mask)
+		;
+	table[i] = ex;
+}
+
+static void
+window_resize(struct window *w, size_t cap)
+{
+	double		*vals = NULL;
+	uint32_t	 keep, k, start;
+
+	keep = w->len < cap ? w->len : (uint32_t)cap;
+	if (cap > 0) {
+		vals = xcalloc(cap, sizeof *vals);
+		/* Oldest kept value first. */
+		start = (w->head + w->cap - keep) % (w->cap ? w->cap : 1);
+		for (k = 0; k < keep; k++)
+			vals[k] = w->vals[(start + k) % w->cap];
+	}
+	free(w->vals);
+	w->vals = vals;
+	w->cap = (uint32_t)cap;
+	w->len = keep;
+	w->head = cap > 0 ? keep % (uint32_t)cap : 0;
+}
+
+static void
+window_push(struct window *w, double x)
+{
+	if (w->cap == 0)
+		return;
+	w->vals[w->head] = x;
+	w->head = (w->head + 1) % w->cap;
+	if (w->len < w->cap)
+		w->len++;
+}
+
+static struct executor *
+model_add_executor(struct model *m, const char *id)
+{
+	struct executor	 *ex;
+	struct executor	**table;
+	size_t		  i;
+	int		  k;
+
+	if (m->nexecs >= m->limits.max_executors)
+		return NULL;
+	ex = xcalloc(1, sizeof *ex);
+	ex->id = xstrdup(id);
+	ex->index = m->nexecs;
+	ex->first_ts = ex->last_ts = NAN;
+	for (k = 0; k < METRIC_COUNT; k++) {
+		stat_acc_init(&ex->m[k].all);
+		sketch_init(&ex->m[k].sketch);
+		window_resize(&ex->m[k].recent, m->limits.window);
+	}
+	if (m->nexecs == m->execs_cap) {
+		m->execs_cap = m->execs_cap == 0 ? 64 : m->execs_cap * 2;
+		m->execs = xreallocarray(m->execs, m->execs_cap, sizeof *m->execs);
+	}
+	m->execs[m->nexecs++] = ex;
+
+	if (m->nexecs * 2 > m->table_size) {
+		table = xcalloc(m->table_size * 2, sizeof *table);
+		for (i = 0; i < m->nexecs; i++)
+			model_table_insert(table, m->table_size * 2, m->execs[i]);
+		free(m->table);
+		m->table = table;
+		m->table_size *= 2;
+	} else
+		model_table_insert(m->table, m->table_size, ex);
+	return ex;
+}
+
+/* Whether a method's stored name is class "." method (or method alone). */
+static int
+method_matches(const struct method_stats *ms, const char *cls, const char *meth)
+{
+	size_t	clen = strlen(cls);
+
+	if (clen == 0)
+		return strcmp(ms->name, meth) == 0;
+	return strncmp(ms->name, cls, clen) == 0 && ms->name[clen] == '.' &&
+	    strcmp(ms->name + clen + 1, meth) == 0;
+}
+
+static struct method_stats *
+executor_method(struct model *m, struct executor *ex, const char *cls,
+    const char *meth)
+{
+	struct method_stats	*ms;
+	size_t			 i;
+
+	for (i = 0; i < ex->nmethods; i++) {
+		if (method_matches(&ex->methods[i], cls, meth))
+			return &ex->methods[i];
+	}
+	if (ex->nmethods >= m->limits.max_methods)
+		return NULL;
+	if (ex->nmethods == ex->methods_cap) {
+		ex->methods_cap = ex->methods_cap == 0 ? 4 : ex->methods_cap * 2;
+		ex->methods = xreallocarray(ex->methods, ex->methods_cap,
+		    sizeof *ex->methods);
+	}
+	ms = &ex->methods[ex->nmethods++];
+	memset(ms, 0, sizeof *ms);
+	ms->name = *cls == '\0' ? xstrdup(meth) : xasprintf("%s.%s", cls, meth);
+	return ms;
+}
+
+static void
+replace_string(char **dst, const char *src)
+{
+	if (*dst != NULL && strcmp(*dst, src) == 0)
+		return;
+	free(*dst);
+	*dst = xstrdup(src);
+}
+
+static void
+executor_add_method(struct model *m, struct executor *ex,
+    const struct record_method *rm)
+{
+	struct method_stats	*ms;
+
+	if ((ms = executor_method(m, ex, rm->class_name, rm->method_name)) == NULL) {
+		ex->dropped_methods++;
+		return;
+	}
+	ms->entries++;
+	ms->calls += rm->call_count;
+	if (!rm->success)
+		ms->failures++;
+	if (rm->error != NULL)
+		replace_string(&ms->last_error, rm->error);
+	if (!isnan(rm->exec_time_ms)) {
+		ms->time_n++;
+		ms->total_time_ms += rm->exec_time_ms;
+		if (ms->time_n == 1 || rm->exec_time_ms > ms->max_time_ms)
+			ms->max_time_ms = rm->exec_time_ms;
+	}
+	if (!isnan(rm->mem_delta_mb)) {
+		ms->mem_n++;
+		ms->mem_delta_sum += rm->mem_delta_mb;
+	}
+}
+
+int
+model_add_record(struct model *m, const struct record *r)
+{
+	struct executor	*ex;
+	size_t		 i;
+	int		 k;
+
+	if ((ex = model_find(m, r->executor_id)) == NULL &&
+	    (ex = model_add_executor(m, r->executor_id)) == NULL) {
+		m->dropped_records++;
+		m->generation++;
+		return -1;
+	}
+	m->records++;
+	ex->runs++;
+	if (!r->success)
+		ex->failures++;
+	if (r->error != NULL)
+		replace_string(&ex->last_error, r->error);
+	if (!isnan(r->timestamp)) {
+		if (isnan(ex->first_ts) || r->timestamp < ex->first_ts)
+			ex->first_ts = r->timestamp;
+		if (isnan(ex->last_ts) || r->timestamp > ex->last_ts)
+			ex->last_ts = r->timestamp;
+	}
+	for (k = 0; k < METRIC_COUNT; k++) {
+		if (isnan(r->v[k]))
+			continue;
+		stat_acc_add(&ex->m[k].all, r->v[k]);
+		sketch_add(&ex->m[k].sketch, r->v[k]);
+		window_push(&ex->m[k].recent, r->v[k]);
+	}
+	if (!isnan(r->v[METRIC_EXEC_TIME])) {
+		ex->spark[ex->spark_head] = r->v[METRIC_EXEC_TIME];
+		ex->spark_head = (ex->spark_head + 1) % MODEL_SPARK_LEN;
+		if (ex->spark_len < MODEL_SPARK_LEN)
+			ex->spark_len++;
+	}
+	for (i = 0; i < r->nmethods; i++)
+		executor_add_method(m, ex, &r->methods[i]);
+	m->generation++;
+	return 0;
+}
+
+void
+model_reject(struct model *m, const char *source, uint64_t line,
+    enum reject_reason why, const char *detail)
+{
+	struct rejection	*rj;
+
+	m->invalid++;
+	if ((unsigned)why < REJECT_COUNT)
+		m->invalid_by[why]++;
+	rj = &m->rejections[m->rej_head];
+	m->rej_head = (m->rej_head + 1) % MODEL_REJECTIONS;
+	if (m->rej_count < MODEL_REJECTIONS)
+		m->rej_count++;
+	snprintf(rj->source, sizeof rj->source, "%s", source != NULL ? source : "");
+	rj->line = line;
+	rj->reason = why;
+	snprintf(rj->detail, sizeof rj->detail, "%s", detail != NULL ? detail : "");
+	m->generation++;
+}
+
+const struct rejection *
+model_rejection(const struct model *m, unsigned i)
+{
+	if (i >= m->rej_count)
+		return NULL;
+	return &m->rejections[(m->rej_head + MODEL_REJECTIONS - 1 - i) %
+	    MODEL_REJECTIONS];
+}
+
+void
+model_set_window(struct model *m, size_t window)
+{
+	size_t	i;
+	int	k;
+
+	if (window == m->limits.window)
+		return;
+	m->limits.window = window;
+	for (i = 0; i < m->nexecs; i++) {
+		for (k = 0; k < METRIC_COUNT; k++)
+			window_resize(&m->execs[i]->m[k].recent, window);
+	}
+	m->generation++;
+}
+
+void
+executor_summary_all(const struct executor *ex, enum metric k,
+    struct summary *s)
+{
+	const struct metric_stats *ms = &ex->m[k];
+
+	stat_summary_from_acc(s, &ms->all);
+	s->p50 = sketch_quantile(&ms->sketch, 0.50);
+	s->p95 = sketch_quantile(&ms->sketch, 0.95);
+	s->p99 = sketch_quantile(&ms->sketch, 0.99);
+}
+
+void
+executor_summary_recent(const struct executor *ex, const struct model *m,
+    enum metric k, struct summary *s)
+{
+	const struct window	*w = &ex->m[k].recent;
+	double			*copy;
+
+	if (m->limits.window == 0 || w->cap == 0) {
+		executor_summary_all(ex, k, s);
+		return;
+	}
+	copy = xmalloc((w->len ? w->len : 1) * sizeof *copy);
+	memcpy(copy, w->vals, w->len * sizeof *copy);	/* order is irrelevant */
+	stat_summary_exact(s, copy, w->len);
+	free(copy);
+}
+
+double
+method_mean_time(const struct method_stats *ms)
+{
+	if (ms->time_n == 0 || ms->calls == 0)
+		return NAN;
+	return ms->total_time_ms / (double)ms->calls;
+}
+
+double
+method_mean_mem(const struct method_stats *ms)
+{
+	if (ms->mem_n == 0)
+		return NAN;
+	return ms->mem_delta_sum / (double)ms->mem_n;
+}
+
+size_t
+executor_spark(const struct executor *ex, double *out)
+{
+	uint32_t	start, k;
+
+	start = (ex->spark_head + MODEL_SPARK_LEN - ex->spark_len) % MODEL_SPARK_LEN;
+	for (k = 0; k < ex->spark_len; k++)
+		out[k] = ex->spark[(start + k) % MODEL_SPARK_LEN];
+	return ex->spark_len;
+}

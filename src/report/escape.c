@@ -1,0 +1,276 @@
+/*
+ * escape.c - making untrusted stream text inert for each output.
+ *
+ * Executor ids, method names and error strings come straight from the
+ * record stream, so they may hold markup, table separators, terminal
+ * escape sequences, bidi overrides or broken UTF-8.  Every writer runs
+ * them through one of these functions.
+ *
+ * All three share one decoder and one notion of "unsafe" code point:
+ * C0 controls, DEL, C1 controls (U+0080-U+009F), the line and paragraph
+ * separators U+2028/U+2029 and the bidi controls (U+061C, U+200E/U+200F,
+ * U+202A-U+202E, U+2066-U+2069).  Those are shown as visible C-style
+ * escapes ("\n", "\x1b", "\u202e"); bytes that are not valid UTF-8
+ * (overlong forms, surrogates, past U+10FFFF, truncated sequences) as
+ * "\xNN".  Everything else is valid printable UTF-8 and is kept, so CJK
+ * and emoji pass through unchanged.  On top of that HTML turns & < > " '
+ * into entities and Markdown puts a backslash before its punctuation.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "xmalloc.h"
+
+/* Where escaped text goes: a stream, a growing buffer or a fixed one. */
+struct esc_out {
+	FILE	*fp;
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+	bool	 grow;	/* buf is ours and may be reallocated */
+	bool	 full;	/* fixed buffer: a piece did not fit, stop */
+	int	 error;	/* stream write failed */
+};
+
+/*
+ * Appends one piece whole or not at all, so a fixed buffer is never cut
+ * inside an escape or a UTF-8 sequence.  Fixed buffers keep room for the
+ * terminating NUL.
+ */
+static void
+esc_put(struct esc_out *o, const char *s, size_t n)
+{
+	size_t	 want;
+
+	if (o->full || o->error)
+		return;
+	if (o->fp != NULL) {
+		if (n != 0 && fwrite(s, 1, n, o->fp) != n)
+			o->error = 1;
+		return;
+	}
+	want = o->len + n + 1;
+	if (want > o->cap) {
+		if (!o->grow) {
+			o->full = true;
+			return;
+		}
+		while (o->cap < want)
+			o->cap = o->cap < 64 ? 64 : o->cap * 2;
+		o->buf = xrealloc(o->buf, o->cap);
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+static void
+esc_puts(struct esc_out *o, const char *s)
+{
+	esc_put(o, s, strlen(s));
+}
+
+/*
+ * Decodes one strict UTF-8 sequence at s.  Returns its length (1-4) and
+ * sets *cp, or 0 when the byte at s does not start a valid sequence.
+ */
+static size_t
+esc_decode(const unsigned char *s, uint32_t *cp)
+{
+	uint32_t	 c;
+	size_t		 n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;	/* continuation byte, 0xc0/0xc1, 0xf5-0xff */
+
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;	/* also stops at the NUL */
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000))
+		return 0;		/* overlong */
+	if (c >= 0xd800 && c <= 0xdfff)
+		return 0;		/* surrogate */
+	if (c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Code points that could move the cursor, reorder or break lines. */
+static bool
+esc_unsafe(uint32_t cp)
+{
+	if (cp < 0x20 || cp == 0x7f)
+		return true;
+	if (cp >= 0x80 && cp <= 0x9f)
+		return true;
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f)
+		return true;
+	if (cp == 0x2028 || cp == 0x2029)
+		return true;
+	if (cp >= 0x202a && cp <= 0x202e)
+		return true;
+	if (cp >= 0x2066 && cp <= 0x2069)
+		return true;
+	return false;
+}
+
+/* The visible form of an unsafe code point. */
+static void
+esc_visible(struct esc_out *o, uint32_t cp)
+{
+	char	 tmp[16];
+
+	switch (cp) {
+	case '\n':
+		esc_puts(o, "\\n");
+		return;
+	case '\r':
+		esc_puts(o, "\\r");
+		return;
+	case '\t':
+		esc_puts(o, "\\t");
+		return;
+	}
+	if (cp < 0x80)
+		snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned)cp);
+	else
+		snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
+	esc_puts(o, tmp);
+}
+
+static void
+esc_invalid(struct esc_out *o, unsigned char byte)
+{
+	char	 tmp[8];
+
+	snprintf(tmp, sizeof tmp, "\\x%02x", byte);
+	esc_puts(o, tmp);
+}
+
+enum esc_mode { ESC_TERMINAL, ESC_HTML, ESC_MARKDOWN };
+
+/* HTML's entity for a printable ASCII byte, or NULL. */
+static const char *
+esc_entity(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&#39;";
+	}
+	return NULL;
+}
+
+/* Markdown punctuation that gets a backslash (the backslash itself too). */
+#define ESC_MARKDOWN_SPECIAL "\\|`*_[]<>#~&"
+
+static void
+esc_run(struct esc_out *o, const char *src, enum esc_mode mode)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	const char		*rep;
+	uint32_t		 cp;
+	size_t			 n;
+
+	if (s == NULL)
+		return;
+	while (*s != '\0' && !o->full && !o->error) {
+		if ((n = esc_decode(s, &cp)) == 0) {
+			esc_invalid(o, *s);
+			s++;
+			continue;
+		}
+		if (esc_unsafe(cp))
+			esc_visible(o, cp);
+		else if (mode == ESC_HTML && (rep = esc_entity(*s)) != NULL)
+			esc_puts(o, rep);
+		else if (mode == ESC_MARKDOWN && n == 1 &&
+		    strchr(ESC_MARKDOWN_SPECIAL, *s) != NULL) {
+			esc_put(o, "\\", 1);
+			esc_put(o, (const char *)s, 1);
+		}
+		else
+			esc_put(o, (const char *)s, n);
+		s += n;
+	}
+}
+
+static int
+esc_file(FILE *fp, const char *s, enum esc_mode mode)
+{
+	struct esc_out	 o;
+
+	memset(&o, 0, sizeof o);
+	o.fp = fp;
+	esc_run(&o, s, mode);
+	if (o.error || ferror(fp))
+		return -1;
+	return 0;
+}
+
+int
+escape_html(FILE *fp, const char *s)
+{
+	return esc_file(fp, s, ESC_HTML);
+}
+
+int
+escape_markdown(FILE *fp, const char *s)
+{
+	return esc_file(fp, s, ESC_MARKDOWN);
+}
+
+char *
+escape_terminal(const char *s)
+{
+	struct esc_out	 o;
+
+	memset(&o, 0, sizeof o);
+	o.grow = true;
+	o.cap = (s != NULL ? strlen(s) : 0) + 1;
+	o.buf = xmalloc(o.cap);
+	o.buf[0] = '\0';
+	esc_run(&o, s, ESC_TERMINAL);
+	return o.buf;
+}
+
+void
+escape_terminal_buf(const char *s, char *buf, size_t len)
+{
+	struct esc_out	 o;
+
+	if (len == 0)
+		return;
+	memset(&o, 0, sizeof o);
+	o.buf = buf;
+	o.cap = len;
+	buf[0] = '\0';
+	esc_run(&o, s, ESC_TERMINAL);
+}

@@ -1,0 +1,204 @@
+/*
+ * report.c - format names, the report_write() dispatch, atomic saving and
+ * the small formatting helpers the writers share.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "analysis.h"
+#include "atomicfile.h"
+#include "model.h"
+#include "report.h"
+#include "xmalloc.h"
+
+#include "report_int.h"
+
+static const struct {
+	const char		*name;
+	enum report_format	 format;
+} report_names[] = {
+	{ "json", REPORT_JSON },
+	{ "markdown", REPORT_MARKDOWN },
+	{ "md", REPORT_MARKDOWN },
+	{ "html", REPORT_HTML },
+};
+
+int
+report_format_from_name(const char *name)
+{
+	size_t	 i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < sizeof report_names / sizeof report_names[0]; i++) {
+		if (strcmp(report_names[i].name, name) == 0)
+			return (int)report_names[i].format;
+	}
+	return -1;
+}
+
+const char *
+report_format_ext(enum report_format format)
+{
+	switch (format) {
+	case REPORT_JSON:
+		return "json";
+	case REPORT_MARKDOWN:
+		return "md";
+	case REPORT_HTML:
+		return "html";
+	}
+	return "txt";
+}
+
+int
+report_write(FILE *fp, enum report_format format,
+    const struct report_ctx *ctx)
+{
+	int	 rc;
+
+	errno = 0;
+	switch (format) {
+	case REPORT_JSON:
+		rc = report_json_write(fp, ctx);
+		break;
+	case REPORT_MARKDOWN:
+		rc = report_markdown_write(fp, ctx);
+		break;
+	case REPORT_HTML:
+		rc = report_html_write(fp, ctx);
+		break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	if (fflush(fp) != 0)
+		rc = -1;
+	if (ferror(fp))
+		rc = -1;
+	if (rc != 0 && errno == 0)
+		errno = EIO;
+	return rc;
+}
+
+int
+report_save(const char *path, enum report_format format,
+    const struct report_ctx *ctx, char **cause)
+{
+	struct atomic_file	 af;
+	FILE			*fp;
+
+	if ((fp = atomic_open(&af, path, cause)) == NULL)
+		return -1;
+	if (report_write(fp, format, ctx) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		atomic_abort(&af);
+		return -1;
+	}
+	return atomic_commit(&af, cause);
+}
+
+const char *
+report_iso8601(time_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+	return buf;
+}
+
+const char *
+report_fmt(char *buf, size_t len, double v, int prec)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.*f", prec, v);
+	return buf;
+}
+
+const char *
+report_fmt_pct(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%+.1f%%", v);
+	return buf;
+}
+
+int
+report_metric_prec(enum metric m)
+{
+	return m == METRIC_SER_SIZE ? 0 : 2;
+}
+
+static const struct {
+	const char	*name;
+	const char	*title;
+	enum metric	 metric;
+} report_ranks[RANK_COUNT] = {
+	[RANK_SLOWEST] = { "slowest", "Slowest", METRIC_EXEC_TIME },
+	[RANK_MEMORY] = { "memory_intensive", "Memory intensive",
+	    METRIC_MEM_FOOTPRINT },
+	[RANK_SERIALIZATION] = { "serialization_heavy", "Serialization heavy",
+	    METRIC_SER_TIME },
+};
+
+const char *
+report_rank_name(enum report_rank r)
+{
+	return report_ranks[r].name;
+}
+
+const char *
+report_rank_title(enum report_rank r)
+{
+	return report_ranks[r].title;
+}
+
+enum metric
+report_rank_metric(enum report_rank r)
+{
+	return report_ranks[r].metric;
+}
+
+const struct executor *const *
+report_rank_list(const struct report_ctx *ctx, enum report_rank r)
+{
+	const struct analysis	*a = ctx->analysis;
+
+	switch (r) {
+	case RANK_SLOWEST:
+		return a->slowest;
+	case RANK_MEMORY:
+		return a->memory_intensive;
+	case RANK_SERIALIZATION:
+		return a->serialization_heavy;
+	case RANK_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+double
+report_rank_value(const struct executor *ex, enum report_rank r)
+{
+	struct summary	 s;
+
+	executor_summary_all(ex, report_ranks[r].metric, &s);
+	return s.n == 0 ? NAN : s.mean;
+}
+
+double
+report_success_rate(const struct executor *ex)
+{
+	if (ex->runs == 0)
+		return NAN;
+	return (double)(ex->runs - ex->failures) / (double)ex->runs;
+}
