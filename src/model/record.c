@@ -19,7 +19,7 @@
 #include "record.h"
 #include "xmalloc.h"
 
-#define RECORD_MAX_COUNT 9007199254740992.0	/* 2^53 */
+#define RECORD_MAX_COUNT ((json_int_t)1 << 53)
 
 static const char *reject_names[REJECT_COUNT] = {
 	[REJECT_INVALID_JSON] = "invalid_json",
@@ -175,7 +175,6 @@ record_parse_method(struct record *r, json_t *o, size_t i,
 {
 	struct record_method	*m;
 	json_t			*v;
-	double			 d;
 
 	if (!json_is_object(o)) {
 		*why = REJECT_WRONG_TYPE;
@@ -219,8 +218,8 @@ record_parse_method(struct record *r, json_t *o, size_t i,
 			    "method_calls[%zu].call_count is not an integer", i);
 			return -1;
 		}
-		d = (double)json_integer_value(v);
-		if (d < 0 || d > RECORD_MAX_COUNT) {
+		if (json_integer_value(v) < 0 ||
+		    json_integer_value(v) > RECORD_MAX_COUNT) {
 			*why = REJECT_OUT_OF_RANGE;
 			record_detail(detail, dlen,
 			    "method_calls[%zu].call_count is out of range", i);

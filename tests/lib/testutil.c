@@ -1,0 +1,166 @@
+/*
+ * testutil.c - helpers shared by the test programs.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+char *
+tu_fmt(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+char *
+tu_tmpdir(void)
+{
+	char	*t = tu_fmt("/tmp/exectop-test.XXXXXX");
+
+	if (mkdtemp(t) == NULL)
+		abort();
+	return t;
+}
+
+void
+tu_rmtree(const char *dir)
+{
+	char	*cmd;
+
+	if (dir == NULL || strncmp(dir, "/tmp/exectop-test.", 18) != 0)
+		return;
+	cmd = tu_fmt("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not remove %s\n", dir);
+	free(cmd);
+}
+
+const char *
+tu_exectop(void)
+{
+	const char	*p = getenv("EXECTOP_BIN");
+
+	return p != NULL ? p : "./build/exectop";
+}
+
+const char *
+tu_root(void)
+{
+	const char	*p = getenv("EXECTOP_ROOT");
+
+	return p != NULL ? p : ".";
+}
+
+void
+tu_write_file(const char *path, const char *data, size_t len, int append)
+{
+	FILE	*f = fopen(path, append ? "ab" : "wb");
+
+	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "tu_write_file %s: %s\n", path, strerror(errno));
+		abort();
+	}
+}
+
+char *
+tu_read_file(const char *path, size_t *lenp)
+{
+	FILE	*f = fopen(path, "rb");
+	char	*buf = NULL;
+	size_t	 len = 0, cap = 0, n;
+
+	if (f == NULL)
+		return NULL;
+	for (;;) {
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap + 1);
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return buf;
+}
+
+/* Reads everything from fd into a malloc'd string. */
+static char *
+tu_slurp_fd(int fd)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, cap = 0;
+	ssize_t	 n;
+
+	for (;;) {
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap + 1);
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int
+tu_run(const char *cmd, char **out, char **err)
+{
+	char	 errpath[] = "/tmp/exectop-test-err.XXXXXX";
+	int	 pfd[2], efd, status;
+	pid_t	 pid;
+	char	*o;
+
+	if ((efd = mkstemp(errpath)) == -1 || pipe(pfd) == -1)
+		abort();
+	unlink(errpath);
+	if ((pid = fork()) == -1)
+		abort();
+	if (pid == 0) {
+		dup2(pfd[1], STDOUT_FILENO);
+		dup2(efd, STDERR_FILENO);
+		close(pfd[0]);
+		close(pfd[1]);
+		close(efd);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	o = tu_slurp_fd(pfd[0]);
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (out != NULL)
+		*out = o;
+	else
+		free(o);
+	if (err != NULL) {
+		lseek(efd, 0, SEEK_SET);
+		*err = tu_slurp_fd(efd);
+	}
+	close(efd);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

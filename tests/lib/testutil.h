@@ -1,0 +1,32 @@
+/*
+ * testutil.h - small helpers shared by the test programs: temporary
+ * directories, files, and running the real exectop binary.
+ */
+#ifndef EXECTOP_TESTUTIL_H
+#define EXECTOP_TESTUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* A fresh directory under /tmp (malloc'd path). */
+char	*tu_tmpdir(void);
+/* rm -rf of a directory made by tu_tmpdir(). */
+void	 tu_rmtree(const char *);
+/* Path of build/exectop (EXECTOP_BIN, else ./build/exectop). */
+const char *tu_exectop(void);
+/* Repository root (EXECTOP_ROOT, else "."). */
+const char *tu_root(void);
+/* Writes (or appends) a file; aborts the test on error. */
+void	 tu_write_file(const char *path, const char *data, size_t len, int append);
+/* Reads a whole file (malloc'd, NUL-terminated), NULL when unreadable. */
+char	*tu_read_file(const char *path, size_t *len);
+/*
+ * Runs "sh -c cmd", capturing stdout into *out (malloc'd, may be NULL)
+ * and stderr into *err (may be NULL).  Returns the exit status, or
+ * 128 + signal.
+ */
+int	 tu_run(const char *cmd, char **out, char **err);
+/* Formats into a malloc'd string. */
+char	*tu_fmt(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * test_model.c - aggregation per executor: counts, exact statistics,
+ * the recent window, methods, limits and kept rejections.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ingest.h"
+#include "model.h"
+
+static void
+feed(struct model *m, const char *line)
+{
+	ingest_line(m, "t", line, strlen(line), 1, false);
+}
+
+static void
+feed_run(struct model *m, const char *id, double t, int ok)
+{
+	char	line[512];
+
+	snprintf(line, sizeof line, "{\"executor_id\":\"%s\",\"execution_time_ms\":%.17g,"
+	    "\"memory_footprint_mb\":%g,\"success\":%s,\"error\":%s,"
+	    "\"method_calls\":[{\"class_name\":\"C\",\"method_name\":\"m\","
+	    "\"execution_time_ms\":%.17g,\"memory_delta_mb\":2,\"call_count\":2,"
+	    "\"success\":%s}]}", id, t, t / 10, ok ? "true" : "false",
+	    ok ? "null" : "\"bad\"", t / 2, ok ? "true" : "false");
+	feed(m, line);
+}
+
+Test(model, counts_and_exact_stats)
+{
+	struct model_limits	lim = { .window = 3 };
+	struct model		*m = model_create(&lim);
+	struct executor		*ex;
+	struct summary		 s;
+
+	feed_run(m, "A", 10, 1);
+	feed_run(m, "A", 20, 0);
+	feed_run(m, "A", 30, 1);
+	feed_run(m, "A", 40, 1);
+	feed_run(m, "B", 5, 1);
+	cr_assert_eq(m->records, 5);
+	cr_assert_eq(m->nexecs, 2);
+	ex = model_find(m, "A");
+	cr_assert_not_null(ex);
+	cr_assert_eq(ex->runs, 4);
+	cr_assert_eq(ex->failures, 1);
+	cr_assert_str_eq(ex->last_error, "bad");
+
+	executor_summary_all(ex, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.n, 4);
+	cr_assert_eq(s.mean, 25);
+	cr_assert(fabs(s.variance - 500.0 / 3.0) < 1e-12);
+	cr_assert_eq(s.min, 10);
+	cr_assert_eq(s.max, 40);
+	cr_assert(fabs(s.p50 - 20) <= 0.2);
+
+	/* The window holds the last three runs: 20, 30, 40. */
+	executor_summary_recent(ex, m, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.n, 3);
+	cr_assert_eq(s.mean, 30);
+	cr_assert_eq(s.p50, 30);
+
+	cr_assert_eq(ex->nmethods, 1);
+	cr_assert_str_eq(ex->methods[0].name, "C.m");
+	cr_assert_eq(ex->methods[0].calls, 8);
+	cr_assert_eq(ex->methods[0].failures, 1);
+	cr_assert_eq(ex->methods[0].max_time_ms, 20);
+	cr_assert_eq(method_mean_time(&ex->methods[0]), 50.0 / 8);
+	cr_assert_eq(method_mean_mem(&ex->methods[0]), 2);
+	model_free(m);
+}
+
+Test(model, window_zero_means_every_run_and_resize_keeps_newest)
+{
+	struct model_limits	lim = { .window = 0 };
+	struct model		*m = model_create(&lim);
+	struct summary		 s;
+	int			 i;
+
+	for (i = 1; i <= 10; i++)
+		feed_run(m, "A", i, 1);
+	executor_summary_recent(model_find(m, "A"), m, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.n, 10);
+	model_set_window(m, 4);
+	for (i = 11; i <= 12; i++)
+		feed_run(m, "A", i, 1);
+	executor_summary_recent(model_find(m, "A"), m, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.n, 2);	/* the ring starts empty when first sized */
+	cr_assert_eq(s.mean, 11.5);
+	model_set_window(m, 1);
+	executor_summary_recent(model_find(m, "A"), m, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.n, 1);
+	cr_assert_eq(s.mean, 12);
+	model_free(m);
+}
+
+Test(model, executor_and_method_caps)
+{
+	struct model_limits	lim = { .window = 5, .max_executors = 3, .max_methods = 2 };
+	struct model		*m = model_create(&lim);
+	char			 id[16], line[256];
+	int			 i;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(id, sizeof id, "E%d", i);
+		feed_run(m, id, 1, 1);
+	}
+	cr_assert_eq(m->nexecs, 3);
+	cr_assert_eq(m->records, 3);
+	cr_assert_eq(m->dropped_records, 7);
+	for (i = 0; i < 5; i++) {
+		snprintf(line, sizeof line, "{\"executor_id\":\"E0\",\"method_calls\":"
+		    "[{\"method_name\":\"m%d\"}]}", i);
+		feed(m, line);
+	}
+	cr_assert_eq(model_find(m, "E0")->nmethods, 2);
+	cr_assert_eq(model_find(m, "E0")->dropped_methods, 4);	/* C.m + m0 kept */
+	model_free(m);
+}
+
+Test(model, many_executors_hash)
+{
+	struct model	*m = model_create(NULL);
+	char		 id[32];
+	int		 i;
+
+	for (i = 0; i < 5000; i++) {
+		snprintf(id, sizeof id, "exec-%d", i);
+		feed_run(m, id, i + 1, 1);
+	}
+	cr_assert_eq(m->nexecs, 5000);
+	for (i = 0; i < 5000; i += 7) {
+		snprintf(id, sizeof id, "exec-%d", i);
+		cr_assert_not_null(model_find(m, id));
+		cr_assert_eq(model_find(m, id)->m[METRIC_EXEC_TIME].all.mean, i + 1);
+	}
+	cr_assert_null(model_find(m, "nope"));
+	model_free(m);
+}
+
+Test(model, rejections_counted_and_kept)
+{
+	struct model		*m = model_create(NULL);
+	const struct rejection	*r;
+	int			 i;
+
+	for (i = 1; i <= 12; i++) {
+		char	line[32];
+
+		snprintf(line, sizeof line, "[%d]", i);
+		ingest_line(m, "src", line, strlen(line), (uint64_t)i, false);
+	}
+	ingest_line(m, "src", "garbage", 7, 13, false);
+	ingest_line(m, "src", NULL, 0, 14, true);
+	ingest_line(m, "src", "   \t", 4, 15, false);	/* blank: ignored */
+	cr_assert_eq(m->invalid, 14);
+	cr_assert_eq(m->invalid_by[REJECT_NOT_OBJECT], 12);
+	cr_assert_eq(m->invalid_by[REJECT_INVALID_JSON], 1);
+	cr_assert_eq(m->invalid_by[REJECT_LINE_TOO_LONG], 1);
+	r = model_rejection(m, 0);
+	cr_assert_eq(r->line, 14);
+	cr_assert_eq(r->reason, REJECT_LINE_TOO_LONG);
+	r = model_rejection(m, 1);
+	cr_assert_eq(r->line, 13);
+	cr_assert_str_eq(r->source, "src");
+	cr_assert_null(model_rejection(m, MODEL_REJECTIONS));
+	cr_assert_eq(model_rejection(m, MODEL_REJECTIONS - 1)->line, 7);
+	model_free(m);
+}
+
+Test(model, sparkline_ring)
+{
+	struct model	*m = model_create(NULL);
+	double		 v[MODEL_SPARK_LEN];
+	size_t		 n;
+	int		 i;
+
+	for (i = 1; i <= MODEL_SPARK_LEN + 10; i++)
+		feed_run(m, "A", i, 1);
+	n = executor_spark(model_find(m, "A"), v);
+	cr_assert_eq(n, MODEL_SPARK_LEN);
+	cr_assert_eq(v[0], 11);
+	cr_assert_eq(v[n - 1], MODEL_SPARK_LEN + 10);
+	model_free(m);
+}
