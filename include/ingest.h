@@ -89,6 +89,15 @@ int		 linebuf_flush(struct linebuf *, linebuf_cb *, void *);
 /* Drops any held partial line (after truncation). */
 void		 linebuf_reset(struct linebuf *);
 
+/*
+ * Reads a regular file to its end (as it is when opened) with nthreads
+ * parser threads; the model is updated in file order, so the result is
+ * the same as a sequential read's whatever the thread count.  Returns 0,
+ * or -1 with *cause.
+ */
+int		 ingest_file_parallel(const char *path, struct model *,
+		    size_t max_line_bytes, unsigned nthreads, char **cause);
+
 struct record;
 /* Parses one line into the model (empty/whitespace lines are ignored;
  * too_long counts a line_too_long rejection). */

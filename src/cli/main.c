@@ -37,8 +37,8 @@ static const char *usage_text =
 "usage: exectop [-c CONFIG] [-b BASELINE] [--theme NAME|FILE] [--no-mouse]\n"
 "               [--no-color] SOURCE...\n"
 "       exectop report [-c CONFIG] [-b BASELINE] [--format json|markdown|html]\n"
-"               [-o FILE] [--fail-on warning|critical|never] SOURCE...\n"
-"       exectop baseline [-c CONFIG] -o FILE SOURCE...\n"
+"               [-o FILE] [--fail-on warning|critical|never] [-j N] SOURCE...\n"
+"       exectop baseline [-c CONFIG] -o FILE [-j N] SOURCE...\n"
 "       exectop gen [--records N] [--executors K] [--methods M] [--seed S]\n"
 "               [--profile-seed P] [--slow ID:FACTOR] [--rate R] [--fail-rate F]\n"
 "       exectop demo\n"
@@ -65,6 +65,7 @@ static const char *help_text =
 "  -b, --baseline FILE   baseline to compare against (overrides the config)\n"
 "  -f, --format FMT      report format: json (default), markdown, html\n"
 "  -o, --output FILE     write the report/baseline to FILE (atomically)\n"
+"  -j, --threads N       parser threads for regular files (default: CPUs)\n"
 "      --fail-on LEVEL   warning, critical (default) or never\n"
 "      --theme NAME|FILE TUI colour theme\n"
 "      --no-mouse        TUI: no mouse support\n"
@@ -96,11 +97,21 @@ enum {
 	OPT_RATE, OPT_FAIL_RATE, OPT_HELP, OPT_VERSION
 };
 
+/* Parser threads for regular files: -j, else the online CPUs. */
+static unsigned
+cli_default_threads(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
 static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "baseline", required_argument, NULL, 'b' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "threads", required_argument, NULL, 'j' },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
@@ -126,6 +137,7 @@ struct cli {
 	const char	*output;
 	int		 format;
 	int		 fail_on;	/* SEV_* or -1 for never */
+	unsigned	 threads;	/* parser threads for regular files */
 	struct tui_opts	 tui;
 	struct gen_opts	 gen;
 	char		**sources;
@@ -174,6 +186,7 @@ option_allowed(const char *cmd, int opt)
 	case OPT_FAIL_ON:
 		return strcmp(cmd, "report") == 0;
 	case 'o':
+	case 'j':
 		return strcmp(cmd, "report") == 0 || strcmp(cmd, "baseline") == 0;
 	case OPT_THEME:
 	case OPT_NO_MOUSE:
@@ -205,7 +218,8 @@ cli_parse(struct cli *c, int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	while ((ch = getopt_long(argc, argv, ":c:b:f:o:", long_opts, &idx)) != -1) {
+	c->threads = cli_default_threads();
+	while ((ch = getopt_long(argc, argv, ":c:b:f:o:j:", long_opts, &idx)) != -1) {
 		if (ch == '?')
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		if (ch == ':')
@@ -227,6 +241,11 @@ cli_parse(struct cli *c, int argc, char **argv)
 			break;
 		case 'o':
 			c->output = optarg;
+			break;
+		case 'j':
+			c->threads = (unsigned)parse_u64("--threads", optarg, 64);
+			if (c->threads == 0)
+				usage_error("--threads: must be at least 1");
 			break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "warning") == 0)
@@ -322,8 +341,9 @@ cli_ingest(const struct cli *c, const struct config *cfg)
 	struct model		*m;
 	struct model_limits	 lim;
 	struct source		**src;
+	struct stat		  st;
 	char			*cause = NULL;
-	size_t			 i;
+	size_t			 i, nsrc;
 	int			 rc = 0;
 
 	if (c->nsources == 0)
@@ -334,15 +354,29 @@ cli_ingest(const struct cli *c, const struct config *cfg)
 	lim.max_methods = cfg->max_methods;
 	m = model_create(&lim);
 	src = xcalloc(c->nsources, sizeof *src);
+	nsrc = 0;
+	/* Regular files first, on every core; then FIFOs and stdin, merged
+	 * as they come. */
 	for (i = 0; i < c->nsources && rc == 0; i++) {
-		src[i] = source_open(c->sources[i], false, cfg->max_line_bytes,
-		    &cause);
-		if (src[i] == NULL)
+		if (strcmp(c->sources[i], "-") != 0 &&
+		    stat(c->sources[i], &st) == 0 && S_ISREG(st.st_mode))
+			rc = ingest_file_parallel(c->sources[i], m,
+			    cfg->max_line_bytes, c->threads, &cause);
+	}
+	for (i = 0; i < c->nsources && rc == 0; i++) {
+		if (strcmp(c->sources[i], "-") != 0 &&
+		    stat(c->sources[i], &st) == 0 && S_ISREG(st.st_mode))
+			continue;
+		src[nsrc] = source_open(c->sources[i], false,
+		    cfg->max_line_bytes, &cause);
+		if (src[nsrc] == NULL)
 			rc = -1;
+		else
+			nsrc++;
 	}
 	if (rc == 0)
-		rc = ingest_run_to_eof(src, c->nsources, m, &cause);
-	for (i = 0; i < c->nsources; i++)
+		rc = ingest_run_to_eof(src, nsrc, m, &cause);
+	for (i = 0; i < nsrc; i++)
 		source_close(src[i]);
 	free(src);
 	if (rc == -1) {
@@ -371,6 +405,22 @@ cli_sources_desc(const struct cli *c)
 	return s;
 }
 
+/* Now, or SOURCE_DATE_EPOCH when set (reproducible reports). */
+static time_t
+cli_report_time(void)
+{
+	const char	*s = getenv("SOURCE_DATE_EPOCH");
+	char		*end;
+	long long	 v;
+
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0' && v >= 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
 static int
 cmd_report(const struct cli *c)
 {
@@ -396,7 +446,7 @@ cmd_report(const struct cli *c)
 	ctx.analysis = a;
 	ctx.baseline = bl;
 	ctx.config = &cfg;
-	ctx.now = time(NULL);
+	ctx.now = cli_report_time();
 	ctx.sources = desc;
 	if (c->output != NULL) {
 		if (report_save(c->output, c->format, &ctx, &cause) == -1) {

@@ -100,7 +100,7 @@ rj_baseline_metric(const struct baseline_metric *bm)
 {
 	json_t	*o;
 
-	if (bm == NULL || !bm->present)
+	if (bm == NULL || !bm->present || bm->n == 0)
 		return json_null();
 	o = json_object();
 	rj_set(o, "n", rj_int(bm->n));

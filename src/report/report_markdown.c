@@ -116,7 +116,7 @@ static void
 md_regressions(FILE *fp, const struct analysis *an)
 {
 	static const char *const cols[] = { "Severity", "Executor", "Metric",
-	    "Baseline", "Current", "Delta", "p-value", "Samples", "Threshold",
+	    "Baseline", "Current", "Delta", "p-value", "Samples", "Threshold %",
 	    "Recommendation", NULL };
 	const struct finding	*f;
 	size_t			 i;
@@ -127,7 +127,7 @@ md_regressions(FILE *fp, const struct analysis *an)
 		md_none(fp);
 		return;
 	}
-	md_header(fp, cols, "ttnnnnnnnt");
+	md_header(fp, cols, "tttnnnnnnt");
 	for (i = 0; i < an->nregressions; i++) {
 		f = &an->regressions[i];
 		prec = report_metric_prec(f->metric);
@@ -151,7 +151,7 @@ static void
 md_improvements(FILE *fp, const struct analysis *an)
 {
 	static const char *const cols[] = { "Executor", "Metric", "Baseline",
-	    "Current", "Delta", "p-value", "Samples", "Threshold", NULL };
+	    "Current", "Delta", "p-value", "Samples", "Threshold %", NULL };
 	const struct finding	*f;
 	size_t			 i;
 	int			 prec;
@@ -439,14 +439,15 @@ md_config(FILE *fp, const struct config *cfg)
 		return;
 	fputs("## Configuration\n\n| Setting | Value |\n| --- | ---: |\n", fp);
 	for (m = 0; m < METRIC_COUNT; m++) {
-		fprintf(fp, "| threshold %s | %s%s |\n", metric_name(m),
-		    cfg->has_threshold[m] ?
+		fputs("| threshold ", fp);
+		escape_markdown(fp, metric_name(m));
+		fprintf(fp, " | %s%s |\n", cfg->has_threshold[m] ?
 		    report_fmt(buf, sizeof buf, cfg->threshold[m], 1) : "-",
 		    cfg->has_threshold[m] ? "%" : "");
 	}
-	fprintf(fp, "| critical_factor | %s |\n",
+	fprintf(fp, "| critical\\_factor | %s |\n",
 	    report_fmt(buf, sizeof buf, cfg->critical_factor, 2));
-	fprintf(fp, "| min_samples | %u |\n", cfg->min_samples);
+	fprintf(fp, "| min\\_samples | %u |\n", cfg->min_samples);
 	fprintf(fp, "| significance | %s |\n",
 	    report_fmt(buf, sizeof buf, cfg->significance, 3));
 	fprintf(fp, "| window | %zu |\n\n", cfg->window);

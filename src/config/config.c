@@ -1,0 +1,1048 @@
+/*
+ * config.c - exectop's configuration: built-in defaults, strict loading
+ * of config/exectop.yaml, and writing tuned values back into the file.
+ *
+ * Loading goes through ydoc (no aliases, no duplicate keys, decimal
+ * numbers only) and then checks every key against the table of what
+ * exists: an unknown key, a wrong type or a value out of range is an error
+ * naming file, line and dotted key.  The result is built in a temporary
+ * struct and only moved into place when everything was valid.
+ *
+ * config_write_back() edits the file text rather than re-emitting YAML:
+ * it parses the file again, replaces the bytes of each tuned scalar, and
+ * inserts lines for keys the file does not have, so every comment, blank
+ * line and the key order survive.  The new text is loaded again before it
+ * is written (atomically) to be sure it says what was meant.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomicfile.h"
+#include "config.h"
+#include "metric.h"
+#include "xmalloc.h"
+#include "ydoc.h"
+#include "ydoc_int.h"
+
+/*
+ * Defaults point at these arrays rather than at copies, so a struct
+ * filled by config_defaults() owns no memory and can be overwritten or
+ * freed either way; config_free() knows not to free them.
+ */
+static char config_default_theme[] = "default";
+static char config_default_snapshot_dir[] = ".";
+
+/* Metrics that take part in the bottleneck score. */
+static const enum metric config_weighted[] = {
+	METRIC_EXEC_TIME, METRIC_MEM_FOOTPRINT, METRIC_SER_TIME
+};
+#define CONFIG_NWEIGHTED (sizeof config_weighted / sizeof config_weighted[0])
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} config_formats[] = {
+	{ "json", SNAP_JSON },
+	{ "markdown", SNAP_MARKDOWN },
+	{ "html", SNAP_HTML },
+};
+#define CONFIG_NFORMATS (sizeof config_formats / sizeof config_formats[0])
+
+/* One load: the file name for messages and where the first error goes. */
+struct config_ctx {
+	const char	*file;
+	char		**cause;
+};
+
+void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->path = NULL;
+	cfg->baseline = NULL;
+
+	cfg->has_threshold[METRIC_EXEC_TIME] = true;
+	cfg->threshold[METRIC_EXEC_TIME] = 20;
+	cfg->has_threshold[METRIC_MEM_FOOTPRINT] = true;
+	cfg->threshold[METRIC_MEM_FOOTPRINT] = 30;
+	cfg->has_threshold[METRIC_MEM_PEAK] = true;
+	cfg->threshold[METRIC_MEM_PEAK] = 30;
+	cfg->has_threshold[METRIC_SER_TIME] = true;
+	cfg->threshold[METRIC_SER_TIME] = 50;
+	cfg->has_threshold[METRIC_SER_SIZE] = false;
+	cfg->threshold[METRIC_SER_SIZE] = 0;
+
+	cfg->critical_factor = 2;
+	cfg->min_samples = 5;
+	cfg->significance = 0.05;
+	cfg->window = 50;
+
+	cfg->top_n = 10;
+	cfg->weight[METRIC_EXEC_TIME] = 0.5;
+	cfg->weight[METRIC_MEM_FOOTPRINT] = 0.3;
+	cfg->weight[METRIC_SER_TIME] = 0.2;
+
+	cfg->refresh_ms = 250;
+	cfg->theme = config_default_theme;
+	cfg->snapshot_dir = config_default_snapshot_dir;
+	cfg->snapshot_formats = SNAP_JSON | SNAP_MARKDOWN | SNAP_HTML;
+
+	cfg->max_executors = 10000;
+	cfg->max_methods = 256;
+	cfg->max_line_bytes = 1048576;
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	free(cfg->baseline);
+	if (cfg->theme != config_default_theme)
+		free(cfg->theme);
+	if (cfg->snapshot_dir != config_default_snapshot_dir)
+		free(cfg->snapshot_dir);
+	config_defaults(cfg);
+}
+
+/* Copies a string field, sharing the built-in defaults. */
+static char *
+config_copy_string(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	if (s == config_default_theme || s == config_default_snapshot_dir)
+		return (char *)s;
+	return xstrdup(s);
+}
+
+void
+config_copy(struct config *dst, const struct config *src)
+{
+	*dst = *src;
+	dst->path = config_copy_string(src->path);
+	dst->baseline = config_copy_string(src->baseline);
+	dst->theme = config_copy_string(src->theme);
+	dst->snapshot_dir = config_copy_string(src->snapshot_dir);
+}
+
+/* ------------------------------------------------------------------------
+ * Checking values.
+ */
+
+static int __attribute__((format(printf, 4, 5)))
+config_error(struct config_ctx *ctx, int line, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*where, *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	where = ydoc_where(ctx->file, line, key);
+	*ctx->cause = xasprintf("%s%s", where, msg);
+	free(where);
+	free(msg);
+	return -1;
+}
+
+/* A number in [min, max]; min_open/max_open make that end exclusive. */
+static int
+config_number(struct config_ctx *ctx, const struct ynode *node,
+    const char *key, double min, bool min_open, double max, bool max_open,
+    double *out)
+{
+	double	 v;
+	char	*shown;
+	int	 bad;
+
+	if (ynode_double(node, ctx->file, key, &v, ctx->cause) != 0)
+		return -1;
+	bad = min_open ? !(v > min) : !(v >= min);
+	if (!bad && !isinf(max))
+		bad = max_open ? !(v < max) : !(v <= max);
+	if (!bad) {
+		*out = v;
+		return 0;
+	}
+	shown = ydoc_clean(node->scalar);
+	if (isinf(max)) {
+		config_error(ctx, node->line, key, "must be %s %g, got %s",
+		    min_open ? "more than" : "at least", min, shown);
+	} else {
+		config_error(ctx, node->line, key,
+		    "must be from %g %s %g, got %s", min,
+		    max_open ? "up to (not including)" : "to", max, shown);
+	}
+	free(shown);
+	return -1;
+}
+
+static int
+config_integer(struct config_ctx *ctx, const struct ynode *node,
+    const char *key, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t	 v;
+	char		*shown;
+
+	if (ynode_uint(node, ctx->file, key, &v, ctx->cause) != 0)
+		return -1;
+	if (v < min || v > max) {
+		shown = ydoc_clean(node->scalar);
+		config_error(ctx, node->line, key,
+		    "must be from %ju to %ju, got %s", (uintmax_t)min,
+		    (uintmax_t)max, shown);
+		free(shown);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+config_mapping(struct config_ctx *ctx, const struct ynode *node,
+    const char *key)
+{
+	const char	*got;
+
+	if (node->type == YNODE_MAP)
+		return 0;
+	if (node->type == YNODE_SEQ)
+		got = "a sequence";
+	else if (node->plain && *node->scalar == '\0')
+		got = "nothing";
+	else
+		got = "a single value";
+	return config_error(ctx, node->line, key,
+	    "expected a mapping of keys, got %s", got);
+}
+
+static int
+config_unknown(struct config_ctx *ctx, const struct ynode *map, size_t i,
+    const char *prefix, const char *known)
+{
+	char	*key;
+	int	 rc;
+
+	key = prefix == NULL ? xstrdup(map->keys[i]) :
+	    xasprintf("%s.%s", prefix, map->keys[i]);
+	rc = config_error(ctx, map->key_lines[i], key,
+	    "unknown key (expected one of: %s)", known);
+	free(key);
+	return rc;
+}
+
+static void
+config_set_pos(struct config_pos *pos, const struct ynode *node)
+{
+	pos->line = node->line;
+	pos->start = node->start;
+	pos->end = node->end;
+}
+
+/* "~/x" is under $HOME. */
+static char *
+config_expand_home(const char *s)
+{
+	const char	*home;
+
+	if (s[0] == '~' && s[1] == '/' &&
+	    (home = getenv("HOME")) != NULL && *home != '\0')
+		return xasprintf("%s%s", home, s + 1);
+	return xstrdup(s);
+}
+
+/* A non-empty string value, with "~/" expanded. */
+static int
+config_path_string(struct config_ctx *ctx, const struct ynode *node,
+    const char *key, char **out)
+{
+	const char	*s;
+
+	if (ynode_string(node, ctx->file, key, &s, ctx->cause) != 0)
+		return -1;
+	if (*s == '\0')
+		return config_error(ctx, node->line, key, "must not be empty");
+	*out = config_expand_home(s);
+	return 0;
+}
+
+/* The baseline path: relative to the directory of the config file. */
+static int
+config_baseline(struct config_ctx *ctx, struct config *cfg,
+    const struct ynode *node)
+{
+	const char	*s, *slash;
+	char		*path;
+
+	if (ynode_string(node, ctx->file, "baseline", &s, ctx->cause) != 0)
+		return -1;
+	free(cfg->baseline);
+	cfg->baseline = NULL;
+	if (*s == '\0' || (node->plain &&
+	    (strcmp(s, "~") == 0 || strcmp(s, "null") == 0)))
+		return 0;	/* no baseline */
+
+	path = config_expand_home(s);
+	if (path[0] != '/' && (slash = strrchr(ctx->file, '/')) != NULL) {
+		cfg->baseline = xasprintf("%.*s/%s",
+		    (int)(slash - ctx->file), ctx->file, path);
+		free(path);
+	} else
+		cfg->baseline = path;
+	return 0;
+}
+
+static int
+config_thresholds(struct config_ctx *ctx, struct config *cfg,
+    const struct ynode *map)
+{
+	char	*key;
+	size_t	 i;
+	int	 m;
+
+	if (config_mapping(ctx, map, "thresholds") != 0)
+		return -1;
+	for (i = 0; i < map->n; i++) {
+		if ((m = metric_from_name(map->keys[i])) < 0) {
+			return config_unknown(ctx, map, i, "thresholds",
+			    "execution_time_ms, memory_footprint_mb, "
+			    "memory_peak_mb, serialization_time_ms, "
+			    "serialization_size_bytes");
+		}
+		key = xasprintf("thresholds.%s", map->keys[i]);
+		if (config_number(ctx, map->items[i], key, 0, false, INFINITY,
+		    false, &cfg->threshold[m]) != 0) {
+			free(key);
+			return -1;
+		}
+		free(key);
+		cfg->has_threshold[m] = true;
+		config_set_pos(&cfg->pos_threshold[m], map->items[i]);
+	}
+	return 0;
+}
+
+static int
+config_bottleneck(struct config_ctx *ctx, struct config *cfg,
+    const struct ynode *map)
+{
+	const struct ynode	*w;
+	uint64_t		 u;
+	char			*key;
+	size_t			 i, j;
+
+	if (config_mapping(ctx, map, "bottleneck") != 0)
+		return -1;
+	for (i = 0; i < map->n; i++) {
+		if (strcmp(map->keys[i], "top_n") == 0) {
+			if (config_integer(ctx, map->items[i],
+			    "bottleneck.top_n", 1, 1000, &u) != 0)
+				return -1;
+			cfg->top_n = u;
+			continue;
+		}
+		if (strcmp(map->keys[i], "weights") != 0) {
+			return config_unknown(ctx, map, i, "bottleneck",
+			    "top_n, weights");
+		}
+		w = map->items[i];
+		if (config_mapping(ctx, w, "bottleneck.weights") != 0)
+			return -1;
+		for (j = 0; j < w->n; j++) {
+			size_t	k;
+			int	m = metric_from_name(w->keys[j]);
+
+			for (k = 0; k < CONFIG_NWEIGHTED; k++) {
+				if ((int)config_weighted[k] == m)
+					break;
+			}
+			if (m < 0 || k == CONFIG_NWEIGHTED) {
+				return config_unknown(ctx, w, j,
+				    "bottleneck.weights", "execution_time_ms, "
+				    "memory_footprint_mb, "
+				    "serialization_time_ms");
+			}
+			key = xasprintf("bottleneck.weights.%s", w->keys[j]);
+			if (config_number(ctx, w->items[j], key, 0, false,
+			    INFINITY, false, &cfg->weight[m]) != 0) {
+				free(key);
+				return -1;
+			}
+			free(key);
+		}
+	}
+	return 0;
+}
+
+static int
+config_ui(struct config_ctx *ctx, struct config *cfg, const struct ynode *map)
+{
+	uint64_t	 u;
+	char		*s;
+	size_t		 i;
+
+	if (config_mapping(ctx, map, "ui") != 0)
+		return -1;
+	for (i = 0; i < map->n; i++) {
+		if (strcmp(map->keys[i], "refresh_ms") == 0) {
+			if (config_integer(ctx, map->items[i], "ui.refresh_ms",
+			    10, 60000, &u) != 0)
+				return -1;
+			cfg->refresh_ms = (unsigned)u;
+		} else if (strcmp(map->keys[i], "theme") == 0) {
+			if (config_path_string(ctx, map->items[i], "ui.theme",
+			    &s) != 0)
+				return -1;
+			if (cfg->theme != config_default_theme)
+				free(cfg->theme);
+			cfg->theme = s;
+		} else
+			return config_unknown(ctx, map, i, "ui",
+			    "refresh_ms, theme");
+	}
+	return 0;
+}
+
+static int
+config_snapshot_formats(struct config_ctx *ctx, struct config *cfg,
+    const struct ynode *seq)
+{
+	const struct ynode	*item;
+	unsigned		 bits = 0;
+	char			*shown;
+	size_t			 i, j;
+
+	if (seq->type != YNODE_SEQ) {
+		return config_error(ctx, seq->line, "snapshot.formats",
+		    "expected a list such as [json, markdown, html]");
+	}
+	if (seq->n == 0) {
+		return config_error(ctx, seq->line, "snapshot.formats",
+		    "must name at least one of json, markdown, html");
+	}
+	for (i = 0; i < seq->n; i++) {
+		item = seq->items[i];
+		for (j = 0; j < CONFIG_NFORMATS; j++) {
+			if (item->type == YNODE_SCALAR &&
+			    strcmp(item->scalar, config_formats[j].name) == 0)
+				break;
+		}
+		if (j == CONFIG_NFORMATS) {
+			shown = item->type == YNODE_SCALAR ?
+			    ydoc_clean(item->scalar) : xstrdup("a collection");
+			config_error(ctx, item->line, "snapshot.formats",
+			    "unknown format '%s' (expected json, markdown or "
+			    "html)", shown);
+			free(shown);
+			return -1;
+		}
+		bits |= config_formats[j].bit;
+	}
+	cfg->snapshot_formats = bits;
+	return 0;
+}
+
+static int
+config_snapshot(struct config_ctx *ctx, struct config *cfg,
+    const struct ynode *map)
+{
+	char	*s;
+	size_t	 i;
+
+	if (config_mapping(ctx, map, "snapshot") != 0)
+		return -1;
+	for (i = 0; i < map->n; i++) {
+		if (strcmp(map->keys[i], "dir") == 0) {
+			if (config_path_string(ctx, map->items[i],
+			    "snapshot.dir", &s) != 0)
+				return -1;
+			if (cfg->snapshot_dir != config_default_snapshot_dir)
+				free(cfg->snapshot_dir);
+			cfg->snapshot_dir = s;
+		} else if (strcmp(map->keys[i], "formats") == 0) {
+			if (config_snapshot_formats(ctx, cfg,
+			    map->items[i]) != 0)
+				return -1;
+		} else
+			return config_unknown(ctx, map, i, "snapshot",
+			    "dir, formats");
+	}
+	return 0;
+}
+
+static int
+config_limits(struct config_ctx *ctx, struct config *cfg,
+    const struct ynode *map)
+{
+	uint64_t	 u;
+	size_t		 i;
+
+	if (config_mapping(ctx, map, "limits") != 0)
+		return -1;
+	for (i = 0; i < map->n; i++) {
+		if (strcmp(map->keys[i], "max_executors") == 0) {
+			if (config_integer(ctx, map->items[i],
+			    "limits.max_executors", 1, 10000000, &u) != 0)
+				return -1;
+			cfg->max_executors = u;
+		} else if (strcmp(map->keys[i], "max_methods") == 0) {
+			if (config_integer(ctx, map->items[i],
+			    "limits.max_methods", 1, 100000, &u) != 0)
+				return -1;
+			cfg->max_methods = u;
+		} else if (strcmp(map->keys[i], "max_line_bytes") == 0) {
+			if (config_integer(ctx, map->items[i],
+			    "limits.max_line_bytes", 1024, 1073741824, &u) != 0)
+				return -1;
+			cfg->max_line_bytes = u;
+		} else
+			return config_unknown(ctx, map, i, "limits",
+			    "max_executors, max_methods, max_line_bytes");
+	}
+	return 0;
+}
+
+/* Applies a parsed document to cfg (which holds the defaults). */
+static int
+config_apply(struct config_ctx *ctx, struct config *cfg,
+    const struct ynode *root)
+{
+	const struct ynode	*v;
+	uint64_t		 u;
+	size_t			 i;
+	const char		*k;
+
+	if (root == NULL)
+		return 0;	/* an empty file: the defaults */
+	if (root->type != YNODE_MAP) {
+		return config_error(ctx, root->line, NULL,
+		    "the configuration must be a mapping of keys");
+	}
+	for (i = 0; i < root->n; i++) {
+		k = root->keys[i];
+		v = root->items[i];
+		if (strcmp(k, "baseline") == 0) {
+			if (config_baseline(ctx, cfg, v) != 0)
+				return -1;
+		} else if (strcmp(k, "thresholds") == 0) {
+			if (config_thresholds(ctx, cfg, v) != 0)
+				return -1;
+		} else if (strcmp(k, "critical_factor") == 0) {
+			if (config_number(ctx, v, k, 1, false, INFINITY, false,
+			    &cfg->critical_factor) != 0)
+				return -1;
+			config_set_pos(&cfg->pos_critical_factor, v);
+		} else if (strcmp(k, "min_samples") == 0) {
+			if (config_integer(ctx, v, k, 1, UINT32_MAX, &u) != 0)
+				return -1;
+			cfg->min_samples = (unsigned)u;
+			config_set_pos(&cfg->pos_min_samples, v);
+		} else if (strcmp(k, "significance") == 0) {
+			if (config_number(ctx, v, k, 0, false, 1, true,
+			    &cfg->significance) != 0)
+				return -1;
+			config_set_pos(&cfg->pos_significance, v);
+		} else if (strcmp(k, "window") == 0) {
+			if (config_integer(ctx, v, k, 0, 100000, &u) != 0)
+				return -1;
+			cfg->window = u;
+		} else if (strcmp(k, "bottleneck") == 0) {
+			if (config_bottleneck(ctx, cfg, v) != 0)
+				return -1;
+		} else if (strcmp(k, "ui") == 0) {
+			if (config_ui(ctx, cfg, v) != 0)
+				return -1;
+		} else if (strcmp(k, "snapshot") == 0) {
+			if (config_snapshot(ctx, cfg, v) != 0)
+				return -1;
+		} else if (strcmp(k, "limits") == 0) {
+			if (config_limits(ctx, cfg, v) != 0)
+				return -1;
+		} else {
+			return config_unknown(ctx, root, i, NULL,
+			    "baseline, thresholds, critical_factor, "
+			    "min_samples, significance, window, bottleneck, "
+			    "ui, snapshot, limits");
+		}
+	}
+	return 0;
+}
+
+/* Loads a configuration held in memory; *cfg is only written on success. */
+static int
+config_load_buf(struct config *cfg, const char *path, const char *buf,
+    size_t len, char **cause)
+{
+	struct config_ctx	 ctx = { path, cause };
+	struct config		 tmp;
+	struct ynode		*root;
+
+	if (ydoc_load_buf(path, buf, len, &root, cause) != 0)
+		return -1;
+	config_defaults(&tmp);
+	if (config_apply(&ctx, &tmp, root) != 0) {
+		ynode_free(root);
+		config_free(&tmp);
+		return -1;
+	}
+	ynode_free(root);
+	tmp.path = xstrdup(path);
+	*cfg = tmp;
+	return 0;
+}
+
+/*
+ * *cfg is an output: whatever it held is overwritten, not freed (fill it
+ * with config_defaults() or pass a fresh struct; config_free() an older
+ * loaded configuration first).
+ */
+int
+config_load(struct config *cfg, const char *path, char **cause)
+{
+	char	*buf;
+	size_t	 len;
+	int	 rc;
+
+	config_defaults(cfg);
+	if (ydoc_read_file(path, YDOC_MAX_BYTES, &buf, &len, cause) != 0)
+		return -1;
+	rc = config_load_buf(cfg, path, buf, len, cause);
+	free(buf);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Write-back.
+ */
+
+struct config_edit {
+	size_t	 at;		/* replace [at, end) with text */
+	size_t	 end;
+	char	*text;
+	size_t	 seq;		/* order of edits at the same place */
+};
+
+struct config_edits {
+	struct config_edit	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+static void
+config_edit_add(struct config_edits *e, size_t at, size_t end, char *text)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap == 0 ? 16 : e->cap * 2;
+		e->v = xreallocarray(e->v, e->cap, sizeof *e->v);
+	}
+	e->v[e->n].at = at;
+	e->v[e->n].end = end;
+	e->v[e->n].text = text;
+	e->v[e->n].seq = e->n;
+	e->n++;
+}
+
+static int
+config_edit_cmp(const void *a, const void *b)
+{
+	const struct config_edit	*x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+/* The shortest text that reads back as exactly v, in the C locale. */
+static char *
+config_format_double(double v)
+{
+	locale_t	 c, old;
+	char		 buf[64];
+	int		 prec;
+
+	if ((c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) == (locale_t)0)
+		fatal("cannot create the C locale");
+	old = uselocale(c);
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	uselocale(old);
+	freelocale(c);
+	return xstrdup(buf);
+}
+
+/* Offset of the start of a 1-based line. */
+static size_t
+config_line_start(const char *buf, size_t len, int line)
+{
+	size_t	i = 0;
+
+	while (line > 1 && i < len) {
+		if (buf[i++] == '\n')
+			line--;
+	}
+	return i;
+}
+
+/* Spaces at the start of a line. */
+static int
+config_indent(const char *buf, size_t len, int line)
+{
+	size_t	i = config_line_start(buf, len, line), n = 0;
+
+	while (i + n < len && buf[i + n] == ' ')
+		n++;
+	return (int)n;
+}
+
+static bool
+config_is_flow(const char *buf, const struct ynode *node)
+{
+	return node->type != YNODE_SCALAR &&
+	    (buf[node->start] == '{' || buf[node->start] == '[');
+}
+
+/* End of the last thing written for a node (past any nested block). */
+static size_t
+config_last_end(const char *buf, const struct ynode *node)
+{
+	while (node->type != YNODE_SCALAR && !config_is_flow(buf, node) &&
+	    node->n > 0)
+		node = node->items[node->n - 1];
+	return node->end;
+}
+
+/* Where a new line goes after a node: the start of the next line.  *nl
+ * is set when the file ends without a newline there. */
+static size_t
+config_after_line(const char *buf, size_t len, size_t pos, bool *nl)
+{
+	*nl = false;
+	if (pos > 0 && buf[pos - 1] == '\n')
+		return pos;
+	while (pos < len && buf[pos] != '\n')
+		pos++;
+	if (pos < len)
+		return pos + 1;
+	*nl = true;
+	return len;
+}
+
+/* Value text of a tuned key, or NULL with *cause set when invalid. */
+static char *
+config_value_text(const struct config *cfg, const char *key, char **cause)
+{
+	int	m;
+
+	if (strcmp(key, "min_samples") == 0) {
+		if (cfg->min_samples < 1)
+			goto bad;
+		return xasprintf("%u", cfg->min_samples);
+	}
+	if (strcmp(key, "critical_factor") == 0) {
+		if (!isfinite(cfg->critical_factor) || cfg->critical_factor < 1)
+			goto bad;
+		return config_format_double(cfg->critical_factor);
+	}
+	if (strcmp(key, "significance") == 0) {
+		if (!(cfg->significance >= 0 && cfg->significance < 1))
+			goto bad;
+		return config_format_double(cfg->significance);
+	}
+	m = metric_from_name(key);
+	if (m < 0 || !isfinite(cfg->threshold[m]) || cfg->threshold[m] < 0)
+		goto bad;
+	return config_format_double(cfg->threshold[m]);
+
+bad:
+	*cause = xasprintf("cannot write %s: %s is out of range", cfg->path,
+	    key);
+	return NULL;
+}
+
+static const char *config_tuned[] = {
+	"critical_factor", "min_samples", "significance"
+};
+#define CONFIG_NTUNED (sizeof config_tuned / sizeof config_tuned[0])
+
+/*
+ * Adds "key: value" entries to a mapping that lacks them: inside the
+ * braces of a flow mapping, or as lines after the last entry of a block
+ * one.  entries[] holds "key: value" strings.
+ */
+static void
+config_insert(struct config_edits *edits, const char *buf, size_t len,
+    const struct ynode *map, int indent, char **entries, size_t n)
+{
+	size_t	 i, at;
+	bool	 nl;
+	char	*text, *t;
+
+	if (n == 0)
+		return;
+	if (map != NULL && config_is_flow(buf, map)) {
+		at = map->end - 1;	/* the closing brace */
+		text = xstrdup("");
+		for (i = 0; i < n; i++) {
+			t = xasprintf("%s%s%s", text,
+			    (map->n > 0 || i > 0) ? ", " : "", entries[i]);
+			free(text);
+			text = t;
+		}
+		config_edit_add(edits, at, at, text);
+		return;
+	}
+	if (map != NULL)
+		at = config_after_line(buf, len, config_last_end(buf, map), &nl);
+	else {
+		at = len;
+		nl = len > 0 && buf[len - 1] != '\n';
+	}
+	text = xstrdup(nl ? "\n" : "");
+	for (i = 0; i < n; i++) {
+		t = xasprintf("%s%*s%s\n", text, indent, "", entries[i]);
+		free(text);
+		text = t;
+	}
+	config_edit_add(edits, at, at, text);
+}
+
+/* Works out the edits for cfg's tuned values in a parsed file. */
+static int
+config_plan(const struct config *cfg, const char *buf, size_t len,
+    const struct ynode *root, struct config_edits *edits, char **cause)
+{
+	const struct ynode	*thr, *v;
+	char			*root_add[CONFIG_NTUNED + 1];
+	char			*thr_add[METRIC_COUNT];
+	size_t			 nroot = 0, nthr = 0, i;
+	char			*value, *block, *t;
+	int			 m, root_indent = 0, thr_indent;
+	bool			 flow_root;
+
+	if (root != NULL && root->type != YNODE_MAP) {
+		*cause = xasprintf("cannot write %s: the file is not a mapping",
+		    cfg->path);
+		return -1;
+	}
+	if (root != NULL && root->n > 0)
+		root_indent = config_indent(buf, len, root->key_lines[0]);
+	flow_root = root != NULL && config_is_flow(buf, root);
+
+	thr = ynode_get(root, "thresholds");
+	if (thr != NULL && thr->type != YNODE_MAP) {
+		*cause = xasprintf("cannot write %s: thresholds is not a "
+		    "mapping", cfg->path);
+		return -1;
+	}
+
+	/* The thresholds. */
+	for (m = 0; m < METRIC_COUNT; m++) {
+		if (!cfg->has_threshold[m])
+			continue;	/* left as the file has it */
+		if ((value = config_value_text(cfg, metric_name(m),
+		    cause)) == NULL)
+			goto fail;
+		v = ynode_get(thr, metric_name(m));
+		if (v != NULL && v->type == YNODE_SCALAR) {
+			config_edit_add(edits, v->start, v->end, value);
+			continue;
+		}
+		if (v != NULL) {
+			*cause = xasprintf("cannot write %s: thresholds.%s is "
+			    "not a number", cfg->path, metric_name(m));
+			free(value);
+			goto fail;
+		}
+		thr_add[nthr++] = xasprintf("%s: %s", metric_name(m), value);
+		free(value);
+	}
+	if (thr != NULL) {
+		thr_indent = thr->n > 0 ?
+		    config_indent(buf, len, thr->key_lines[0]) :
+		    root_indent + 2;
+		config_insert(edits, buf, len, thr, thr_indent, thr_add, nthr);
+	} else if (nthr > 0) {
+		/* A new thresholds block among the root's additions. */
+		if (flow_root)
+			block = xstrdup("thresholds: {");
+		else
+			block = xstrdup("thresholds:");
+		for (i = 0; i < nthr; i++) {
+			if (flow_root) {
+				t = xasprintf("%s%s%s", block, i > 0 ? ", " : "",
+				    thr_add[i]);
+			} else {
+				t = xasprintf("%s\n%*s%s", block,
+				    root_indent + 2, "", thr_add[i]);
+			}
+			free(block);
+			block = t;
+		}
+		if (flow_root) {
+			t = xasprintf("%s}", block);
+			free(block);
+			block = t;
+		}
+		root_add[nroot++] = block;
+	}
+	for (i = 0; i < nthr; i++)
+		free(thr_add[i]);
+	nthr = 0;
+
+	/* critical_factor, min_samples, significance. */
+	for (i = 0; i < CONFIG_NTUNED; i++) {
+		if ((value = config_value_text(cfg, config_tuned[i],
+		    cause)) == NULL)
+			goto fail;
+		v = ynode_get(root, config_tuned[i]);
+		if (v != NULL && v->type == YNODE_SCALAR) {
+			config_edit_add(edits, v->start, v->end, value);
+			continue;
+		}
+		if (v != NULL) {
+			*cause = xasprintf("cannot write %s: %s is not a "
+			    "number", cfg->path, config_tuned[i]);
+			free(value);
+			goto fail;
+		}
+		root_add[nroot++] = xasprintf("%s: %s", config_tuned[i],
+		    value);
+		free(value);
+	}
+	config_insert(edits, buf, len, root, root_indent, root_add, nroot);
+	for (i = 0; i < nroot; i++)
+		free(root_add[i]);
+	return 0;
+
+fail:
+	for (i = 0; i < nthr; i++)
+		free(thr_add[i]);
+	for (i = 0; i < nroot; i++)
+		free(root_add[i]);
+	return -1;
+}
+
+/* The file text with the edits made. */
+static char *
+config_apply_edits(const char *buf, size_t len, struct config_edits *edits,
+    size_t *outlen)
+{
+	char	*out;
+	size_t	 i, pos = 0, n = 0, cap = len + 1;
+
+	for (i = 0; i < edits->n; i++)
+		cap += strlen(edits->v[i].text);
+	out = xmalloc(cap);
+	qsort(edits->v, edits->n, sizeof *edits->v, config_edit_cmp);
+	for (i = 0; i < edits->n; i++) {
+		struct config_edit	*e = &edits->v[i];
+		size_t			 tl = strlen(e->text);
+
+		memcpy(out + n, buf + pos, e->at - pos);
+		n += e->at - pos;
+		memcpy(out + n, e->text, tl);
+		n += tl;
+		pos = e->end;
+	}
+	memcpy(out + n, buf + pos, len - pos);
+	n += len - pos;
+	out[n] = '\0';
+	*outlen = n;
+	return out;
+}
+
+/* True when the rewritten file reads back as the values meant. */
+static bool
+config_same_tuned(const struct config *a, const struct config *b)
+{
+	int	m;
+
+	for (m = 0; m < METRIC_COUNT; m++) {
+		if (a->has_threshold[m] &&
+		    (!b->has_threshold[m] || a->threshold[m] != b->threshold[m]))
+			return false;
+	}
+	return a->critical_factor == b->critical_factor &&
+	    a->min_samples == b->min_samples &&
+	    a->significance == b->significance;
+}
+
+int
+config_write_back(const struct config *cfg, char **cause)
+{
+	struct config_edits	 edits = { NULL, 0, 0 };
+	struct atomic_file	 af;
+	struct config		 check;
+	struct ynode		*root;
+	char			*buf, *out, *why;
+	size_t			 len, outlen, i;
+	FILE			*fp;
+	int			 rc = -1;
+
+	if (cfg->path == NULL) {
+		*cause = xstrdup("no configuration file to write to");
+		return -1;
+	}
+	if (ydoc_read_file(cfg->path, YDOC_MAX_BYTES, &buf, &len, cause) != 0)
+		return -1;
+	if (ydoc_load_buf(cfg->path, buf, len, &root, cause) != 0) {
+		free(buf);
+		return -1;
+	}
+	if (config_plan(cfg, buf, len, root, &edits, cause) != 0) {
+		ynode_free(root);
+		goto out;
+	}
+	ynode_free(root);
+	out = config_apply_edits(buf, len, &edits, &outlen);
+
+	/* Never write a file that would not load back to these values. */
+	if (config_load_buf(&check, cfg->path, out, outlen, &why) != 0) {
+		*cause = xasprintf("cannot write %s: the edited file would not "
+		    "load (%s)", cfg->path, why);
+		free(why);
+		free(out);
+		goto out;
+	}
+	if (!config_same_tuned(cfg, &check)) {
+		*cause = xasprintf("cannot write %s: the edited file does not "
+		    "read back as the new values", cfg->path);
+		config_free(&check);
+		free(out);
+		goto out;
+	}
+	config_free(&check);
+
+	if ((fp = atomic_open(&af, cfg->path, cause)) == NULL) {
+		free(out);
+		goto out;
+	}
+	if (fwrite(out, 1, outlen, fp) != outlen) {
+		*cause = xasprintf("cannot write %s: %s", cfg->path,
+		    strerror(errno));
+		atomic_abort(&af);
+		free(out);
+		goto out;
+	}
+	free(out);
+	rc = atomic_commit(&af, cause);
+
+out:
+	for (i = 0; i < edits.n; i++)
+		free(edits.v[i].text);
+	free(edits.v);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,419 @@
+/*
+ * parallel.c - catch-up on a regular file with a pool of parser threads.
+ *
+ * The file is mapped and cut into batches that end on a newline.  Worker
+ * threads parse the lines of a batch (jansson values are per thread) into
+ * a compact, pointer-free result; the calling thread applies the results
+ * to the model strictly in file order.  Parsing, the whole cost, runs on
+ * every core, while the model sees exactly the sequence of records and
+ * rejections the sequential reader would give: results are identical
+ * whatever the thread count.  At most a few batches per thread are in
+ * flight, so memory stays bounded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ingest.h"
+#include "model.h"
+#include "record.h"
+#include "xmalloc.h"
+
+#define BATCH_BYTES	(512 * 1024)
+#define BATCH_AHEAD	4		/* batches in flight per thread */
+#define NO_STR		UINT32_MAX
+
+enum pentry_kind { PENTRY_RECORD, PENTRY_REJECT };
+
+struct pentry {
+	enum pentry_kind	kind;
+	enum reject_reason	why;
+	uint64_t		line;		/* within the batch, 1-based */
+	double			v[METRIC_COUNT];
+	double			timestamp;
+	bool			success;
+	uint32_t		id;		/* offsets into the string arena */
+	uint32_t		error;
+	uint32_t		detail;
+	uint32_t		meth;		/* first method in the method array */
+	uint32_t		nmeth;
+};
+
+struct pmethod {
+	uint32_t	cls;
+	uint32_t	name;
+	uint32_t	error;
+	double		time;
+	double		mem;
+	uint64_t	calls;
+	bool		success;
+};
+
+struct batch {
+	const char	*start;
+	size_t		 len;
+	bool		 last;		/* ends the file: flush a partial line */
+
+	/* Results, filled by a worker. */
+	struct pentry	*ent;
+	size_t		 nent, capent;
+	struct pmethod	*meth;
+	size_t		 nmeth, capmeth;
+	char		*str;
+	size_t		 nstr, capstr;
+	uint64_t	 lines;
+	int		 done;
+};
+
+struct pool {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	struct batch	*batches;
+	size_t		 nbatches;
+	size_t		 next;		/* next batch to parse */
+	size_t		 applied;	/* batches applied so far */
+	size_t		 ahead;		/* max batches parsed ahead */
+	size_t		 max_line;
+};
+
+static uint32_t
+batch_str(struct batch *b, const char *s)
+{
+	size_t	len;
+	uint32_t off;
+
+	if (s == NULL)
+		return NO_STR;
+	len = strlen(s) + 1;
+	if (b->nstr + len > b->capstr) {
+		while (b->nstr + len > b->capstr)
+			b->capstr = b->capstr ? b->capstr * 2 : 65536;
+		b->str = xrealloc(b->str, b->capstr);
+	}
+	off = (uint32_t)b->nstr;
+	memcpy(b->str + b->nstr, s, len);
+	b->nstr += len;
+	return off;
+}
+
+static struct pentry *
+batch_entry(struct batch *b)
+{
+	if (b->nent == b->capent) {
+		b->capent = b->capent ? b->capent * 2 : 1024;
+		b->ent = xreallocarray(b->ent, b->capent, sizeof *b->ent);
+	}
+	memset(&b->ent[b->nent], 0, sizeof b->ent[b->nent]);
+	return &b->ent[b->nent++];
+}
+
+static int
+blank(const char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Parses one line of a batch into its results. */
+static void
+batch_line(struct batch *b, struct record *rec, const char *p, size_t len,
+    size_t max_line)
+{
+	enum reject_reason	 why;
+	char			 detail[MODEL_DETAIL_LEN];
+	struct pentry		*e;
+	struct pmethod		*pm;
+	size_t			 i;
+
+	b->lines++;
+	if (len > max_line) {
+		e = batch_entry(b);
+		e->kind = PENTRY_REJECT;
+		e->why = REJECT_LINE_TOO_LONG;
+		e->line = b->lines;
+		e->detail = batch_str(b, "line longer than limits.max_line_bytes");
+		return;
+	}
+	if (blank(p, len))
+		return;
+	e = batch_entry(b);
+	e->line = b->lines;
+	if (record_parse(rec, p, len, &why, detail, sizeof detail) == -1) {
+		/* batch_entry may move the array: fetch e again after. */
+		uint32_t d = batch_str(b, detail);
+
+		e = &b->ent[b->nent - 1];
+		e->kind = PENTRY_REJECT;
+		e->why = why;
+		e->detail = d;
+		record_clear(rec);
+		return;
+	}
+	e->kind = PENTRY_RECORD;
+	memcpy(e->v, rec->v, sizeof e->v);
+	e->timestamp = rec->timestamp;
+	e->success = rec->success;
+	e->id = batch_str(b, rec->executor_id);
+	e->error = batch_str(b, rec->error);
+	e->meth = (uint32_t)b->nmeth;
+	e->nmeth = (uint32_t)rec->nmethods;
+	if (b->nmeth + rec->nmethods > b->capmeth) {
+		while (b->nmeth + rec->nmethods > b->capmeth)
+			b->capmeth = b->capmeth ? b->capmeth * 2 : 1024;
+		b->meth = xreallocarray(b->meth, b->capmeth, sizeof *b->meth);
+	}
+	for (i = 0; i < rec->nmethods; i++) {
+		const struct record_method *rm = &rec->methods[i];
+
+		pm = &b->meth[b->nmeth++];
+		pm->cls = batch_str(b, rm->class_name);
+		pm->name = batch_str(b, rm->method_name);
+		pm->error = batch_str(b, rm->error);
+		pm->time = rm->exec_time_ms;
+		pm->mem = rm->mem_delta_mb;
+		pm->calls = rm->call_count;
+		pm->success = rm->success;
+	}
+	record_clear(rec);
+}
+
+static void
+batch_parse(struct batch *b, struct record *rec, size_t max_line)
+{
+	const char	*p = b->start, *end = b->start + b->len, *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL) {
+			/* Only the file's last batch can end without a newline. */
+			batch_line(b, rec, p, (size_t)(end - p), max_line);
+			break;
+		}
+		batch_line(b, rec, p, (size_t)(nl - p), max_line);
+		p = nl + 1;
+	}
+}
+
+static void
+batch_release(struct batch *b)
+{
+	free(b->ent);
+	free(b->meth);
+	free(b->str);
+	b->ent = NULL;
+	b->meth = NULL;
+	b->str = NULL;
+	b->nent = b->nmeth = b->nstr = 0;
+	b->capent = b->capmeth = b->capstr = 0;
+}
+
+static void *
+pool_worker(void *arg)
+{
+	struct pool	*p = arg;
+	struct record	 rec;
+	size_t		 i;
+
+	record_init(&rec);
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->next < p->nbatches && p->next >= p->applied + p->ahead)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->next >= p->nbatches)
+			break;
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		batch_parse(&p->batches[i], &rec, p->max_line);
+		pthread_mutex_lock(&p->lock);
+		p->batches[i].done = 1;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	record_free(&rec);
+	return NULL;
+}
+
+static const char *
+strat(const struct batch *b, uint32_t off)
+{
+	return off == NO_STR ? NULL : b->str + off;
+}
+
+/* Applies a parsed batch to the model; line numbers continue from base. */
+static void
+batch_apply(struct batch *b, struct model *m, const char *name, uint64_t base)
+{
+	struct record	 rec;
+	struct pentry	*e;
+	size_t		 i, j;
+
+	record_init(&rec);
+	for (i = 0; i < b->nent; i++) {
+		e = &b->ent[i];
+		if (e->kind == PENTRY_REJECT) {
+			model_reject(m, name, base + e->line, e->why,
+			    strat(b, e->detail));
+			continue;
+		}
+		rec.executor_id = strat(b, e->id);
+		memcpy(rec.v, e->v, sizeof rec.v);
+		rec.timestamp = e->timestamp;
+		rec.success = e->success;
+		rec.error = strat(b, e->error);
+		if (e->nmeth > rec.methods_cap) {
+			rec.methods_cap = e->nmeth;
+			rec.methods = xreallocarray(rec.methods, rec.methods_cap,
+			    sizeof *rec.methods);
+		}
+		rec.nmethods = e->nmeth;
+		for (j = 0; j < e->nmeth; j++) {
+			const struct pmethod	*pm = &b->meth[e->meth + j];
+			struct record_method	*rm = &rec.methods[j];
+
+			rm->class_name = strat(b, pm->cls);
+			rm->method_name = strat(b, pm->name);
+			rm->error = strat(b, pm->error);
+			rm->exec_time_ms = pm->time;
+			rm->mem_delta_mb = pm->mem;
+			rm->call_count = pm->calls;
+			rm->success = pm->success;
+		}
+		model_add_record(m, &rec);
+	}
+	record_free(&rec);
+}
+
+/* Cuts [data, data + size) into batches that end after a newline. */
+static struct batch *
+pool_cut(const char *data, size_t size, size_t *nout)
+{
+	struct batch	*v = NULL;
+	size_t		 n = 0, cap = 0, off = 0, end;
+	const char	*nl;
+
+	while (off < size) {
+		end = off + BATCH_BYTES;
+		if (end >= size)
+			end = size;
+		else if ((nl = memchr(data + end, '\n', size - end)) != NULL)
+			end = (size_t)(nl - data) + 1;
+		else
+			end = size;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		memset(&v[n], 0, sizeof v[n]);
+		v[n].start = data + off;
+		v[n].len = end - off;
+		v[n].last = end == size;
+		n++;
+		off = end;
+	}
+	*nout = n;
+	return v;
+}
+
+int
+ingest_file_parallel(const char *path, struct model *m, size_t max_line,
+    unsigned nthreads, char **cause)
+{
+	struct pool	 p;
+	pthread_t	*tid;
+	struct stat	 st;
+	const char	*name, *slash;
+	void		*map = NULL;
+	uint64_t	 base = 0;
+	unsigned	 t, started = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		*cause = xasprintf("%s: not a regular file", path);
+		return -1;
+	}
+	slash = strrchr(path, '/');
+	name = slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+	if (st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		*cause = xasprintf("%s: mmap: %s", path, strerror(errno));
+		return -1;
+	}
+	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	json_object_seed(0);	/* before any thread parses */
+
+	memset(&p, 0, sizeof p);
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	p.batches = pool_cut(map, (size_t)st.st_size, &p.nbatches);
+	p.max_line = max_line > 0 ? max_line : 1024 * 1024;
+	if (nthreads == 0)
+		nthreads = 1;
+	p.ahead = (size_t)nthreads * BATCH_AHEAD;
+
+	tid = xcalloc(nthreads, sizeof *tid);
+	for (t = 0; t < nthreads; t++) {
+		if (pthread_create(&tid[t], NULL, pool_worker, &p) != 0)
+			break;
+		started++;
+	}
+	if (started == 0) {
+		/* No thread could start: parse here, one batch at a time. */
+		struct record	rec;
+
+		record_init(&rec);
+		for (; p.applied < p.nbatches; p.applied++) {
+			batch_parse(&p.batches[p.applied], &rec, p.max_line);
+			batch_apply(&p.batches[p.applied], m, name, base);
+			base += p.batches[p.applied].lines;
+			batch_release(&p.batches[p.applied]);
+		}
+		record_free(&rec);
+	}
+	pthread_mutex_lock(&p.lock);
+	while (started > 0 && p.applied < p.nbatches) {
+		struct batch	*b = &p.batches[p.applied];
+
+		while (!b->done)
+			pthread_cond_wait(&p.cond, &p.lock);
+		pthread_mutex_unlock(&p.lock);
+		batch_apply(b, m, name, base);
+		base += b->lines;
+		batch_release(b);
+		pthread_mutex_lock(&p.lock);
+		p.applied++;
+		pthread_cond_broadcast(&p.cond);
+	}
+	pthread_mutex_unlock(&p.lock);
+	for (t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	free(tid);
+	free(p.batches);
+	pthread_cond_destroy(&p.cond);
+	pthread_mutex_destroy(&p.lock);
+	munmap(map, (size_t)st.st_size);
+	return 0;
+}

@@ -1,0 +1,792 @@
+/*
+ * tui.c - tui_run(): terminal set-up and teardown, signals, and the event
+ * loop that ingests, analyses and draws.
+ *
+ * One poll() waits on a self-pipe (signals), the keyboard and every
+ * source descriptor; its timeout is the time left to the next timer:
+ * source housekeeping (TUI_TICK_MS: source_tick, and reading followed
+ * regular files, which have no descriptor to poll), the config file check
+ * (TUI_CONFIG_CHECK_MS) and the refresh (ui.refresh_ms).  Each source gets
+ * at most TUI_READ_BUDGET bytes per pass, so keys stay responsive while a
+ * big file is caught up; when a budget was used up the next poll does not
+ * wait.
+ *
+ * The analysis runs at a refresh, and only when the model or the config
+ * changed since the last one; its results are copied into the view (see
+ * view.h) and freed.  Keys only change state and set t->dirty; drawing
+ * happens here, once, with erase() + wnoutrefresh() + doupdate(), so
+ * nothing flickers and an idle screen costs nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "analysis.h"
+#include "baseline.h"
+#include "ingest.h"
+#include "model.h"
+#include "tui_int.h"
+#include "xmalloc.h"
+
+static volatile sig_atomic_t	 tui_sig_quit;
+static volatile sig_atomic_t	 tui_sig_hup;
+static int			 tui_sigpipe[2] = { -1, -1 };
+static struct sigaction		 tui_old_int, tui_old_term, tui_old_hup;
+static SCREEN			*tui_term;
+
+uint64_t
+tui_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+tui_set_status(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(t->status);
+	va_start(ap, fmt);
+	t->status = xvasprintf(fmt, ap);
+	va_end(ap);
+	t->status_error = error;
+	t->status_until = tui_now_ms() + TUI_STATUS_MS;
+	t->dirty = true;
+}
+
+const struct tui_screen_ops *
+tui_screen(const struct tui *t)
+{
+	switch (t->screen) {
+	case SCREEN_DETAIL:
+		return &screen_detail_ops;
+	case SCREEN_HELP:
+		return &screen_help_ops;
+	case SCREEN_EDITOR:
+		return &screen_editor_ops;
+	default:
+		return &screen_main_ops;
+	}
+}
+
+void
+tui_switch(struct tui *t, enum tui_screen_id s)
+{
+	if (s == SCREEN_HELP && t->screen != SCREEN_HELP) {
+		t->back = t->screen;
+		t->help_top = 0;
+	}
+	t->screen = s;
+	t->dirty = true;
+}
+
+struct analysis *
+tui_analyse(struct tui *t, const struct config *cfg)
+{
+	return analysis_run(t->model, t->bl, cfg);
+}
+
+void
+tui_reorder(struct tui *t)
+{
+	long	pos;
+
+	view_order(&t->view, t->sort, t->reverse, t->filter);
+	pos = view_find(&t->view, t->sel_id);
+	if (pos >= 0)
+		t->sel = (size_t)pos;
+	else if (t->sel >= t->view.norder)
+		t->sel = t->view.norder > 0 ? t->view.norder - 1 : 0;
+	free(t->sel_id);
+	t->sel_id = t->view.norder > 0 ?
+	    xstrdup(t->view.rows[t->view.order[t->sel]].id) : NULL;
+	if (t->alert_sel >= t->view.nalerts)
+		t->alert_sel = t->view.nalerts > 0 ? t->view.nalerts - 1 : 0;
+	if (t->bn_sel >= t->view.nbns)
+		t->bn_sel = t->view.nbns > 0 ? t->view.nbns - 1 : 0;
+	t->dirty = true;
+}
+
+void
+tui_rebuild_view(struct tui *t)
+{
+	struct analysis	*a;
+
+	a = tui_analyse(t, &t->cfg);
+	view_build(&t->view, t->model, a);
+	analysis_free(a);
+	t->view_built = true;
+	t->view_model_gen = t->model->generation;
+	t->view_cfg_gen = t->cfg_gen;
+	t->ed.preview_valid = false;
+	tui_reorder(t);
+}
+
+static void
+tui_signal(int sig)
+{
+	int	saved = errno;
+	ssize_t	n;
+
+	if (sig == SIGHUP)
+		tui_sig_hup = 1;
+	else
+		tui_sig_quit = 1;
+	if (tui_sigpipe[1] != -1) {
+		n = write(tui_sigpipe[1], "x", 1);
+		(void)n;
+	}
+	errno = saved;
+}
+
+static void
+tui_fatal_hook(void)
+{
+	if (tui_term != NULL && !isendwin())
+		endwin();
+}
+
+static void
+tui_signals(bool on)
+{
+	struct sigaction	sa;
+	int			i;
+
+	if (!on) {
+		sigaction(SIGINT, &tui_old_int, NULL);
+		sigaction(SIGTERM, &tui_old_term, NULL);
+		sigaction(SIGHUP, &tui_old_hup, NULL);
+		for (i = 0; i < 2; i++) {
+			if (tui_sigpipe[i] != -1)
+				close(tui_sigpipe[i]);
+			tui_sigpipe[i] = -1;
+		}
+		return;
+	}
+	if (pipe2(tui_sigpipe, O_NONBLOCK | O_CLOEXEC) == -1)
+		tui_sigpipe[0] = tui_sigpipe[1] = -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &tui_old_int);
+	sigaction(SIGTERM, &sa, &tui_old_term);
+	sigaction(SIGHUP, &sa, &tui_old_hup);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Refuses a terminal we cannot draw on; message on stderr. */
+static int
+tui_check_terminal(void)
+{
+	const char	*term = getenv("TERM");
+
+	if (!isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "exectop: standard output is not a terminal; "
+		    "use 'exectop report SOURCE...' for a report\n");
+		return -1;
+	}
+	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0) {
+		fprintf(stderr, "exectop: the terminal type %s%s%s cannot show "
+		    "the live screen (set TERM, e.g. TERM=xterm-256color); use "
+		    "'exectop report SOURCE...' for a report\n",
+		    term == NULL || *term == '\0' ? "" : "'",
+		    term == NULL || *term == '\0' ? "(TERM unset)" : term,
+		    term == NULL || *term == '\0' ? "" : "'");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+tui_curses_start(struct tui *t)
+{
+	mmask_t	mask;
+
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+
+	t->ncolors = 0;
+	if (!t->mono && has_colors() && start_color() == OK) {
+		t->default_colors = use_default_colors() == OK;
+		if (COLORS >= 256)
+			t->ncolors = 256;
+		else if (COLORS >= 16)
+			t->ncolors = 16;
+		else if (COLORS >= 8)
+			t->ncolors = 8;
+	}
+	if (t->ncolors == 0 && !t->mono) {
+		/* The terminal has no colours: attributes only. */
+		t->mono = true;
+		theme_free(&t->theme);
+		if (action_theme_set(t, "mono", NULL) == -1)
+			theme_builtin(&t->theme, true);
+	}
+	t->mouse = false;
+	if (!t->opts->no_mouse) {
+		mask = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+		mask |= BUTTON5_PRESSED;
+#endif
+		if (mousemask(mask, NULL) != 0) {
+			mouseinterval(0);
+			t->mouse = true;
+		}
+	}
+	t->curses = true;
+	draw_colors(t);
+	getmaxyx(stdscr, t->lines, t->cols);
+}
+
+static void
+tui_draw(struct tui *t)
+{
+	getmaxyx(stdscr, t->lines, t->cols);
+	if (t->clear) {
+		clearok(curscr, TRUE);
+		t->clear = false;
+	}
+	erase();
+	if (!layout_fits(t->cols, t->lines))
+		draw_too_small(t);
+	else
+		tui_screen(t)->draw(t);
+	wnoutrefresh(stdscr);
+	doupdate();
+	t->dirty = false;
+	t->drawn_gen = t->model->generation;
+	t->drawn_sec = (tui_now_ms() - t->start_ms) / 1000;
+}
+
+/* Removes the last UTF-8 character of the prompt input. */
+static void
+tui_input_backspace(struct tui *t)
+{
+	while (t->input_len > 0) {
+		t->input_len--;
+		if (((unsigned char)t->input[t->input_len] & 0xc0) != 0x80)
+			break;
+	}
+	t->input[t->input_len] = '\0';
+}
+
+static void
+tui_input_add(struct tui *t, int code)
+{
+	char		 mb[MB_LEN_MAX];
+	mbstate_t	 ps;
+	size_t		 n;
+
+	memset(&ps, 0, sizeof ps);
+	n = wcrtomb(mb, (wchar_t)code, &ps);
+	if (n == (size_t)-1 || t->input_len + n >= sizeof t->input)
+		return;
+	memcpy(t->input + t->input_len, mb, n);
+	t->input_len += n;
+	t->input[t->input_len] = '\0';
+}
+
+static bool
+tui_is_enter(const struct tui_key *k)
+{
+	return (!k->fn && (k->code == '\n' || k->code == '\r')) ||
+	    (k->fn && k->code == KEY_ENTER);
+}
+
+static bool
+tui_is_backspace(const struct tui_key *k)
+{
+	return (!k->fn && (k->code == TUI_KEY_DEL || k->code == '\b')) ||
+	    (k->fn && k->code == KEY_BACKSPACE);
+}
+
+static void
+tui_prompt_key(struct tui *t, const struct tui_key *k)
+{
+	enum tui_prompt_kind	p = t->prompt;
+
+	t->dirty = true;
+	if (p == PROMPT_BASELINE) {
+		t->prompt = PROMPT_NONE;
+		if (!k->fn && (k->code == 'y' || k->code == 'Y'))
+			action_baseline_save(t);
+		else
+			tui_set_status(t, false, "baseline not saved");
+		return;
+	}
+	if (!k->fn && k->code == TUI_KEY_ESC) {
+		t->prompt = PROMPT_NONE;
+		if (p == PROMPT_FILTER) {
+			t->filter[0] = '\0';
+			tui_reorder(t);
+		}
+		return;
+	}
+	if (tui_is_enter(k)) {
+		t->prompt = PROMPT_NONE;
+		if (p == PROMPT_VALUE)
+			editor_set_value(t, t->input);
+		return;
+	}
+	if (tui_is_backspace(k))
+		tui_input_backspace(t);
+	else if (!k->fn && k->code >= 0x20 && k->code != TUI_KEY_DEL)
+		tui_input_add(t, k->code);
+	else
+		return;
+	if (p == PROMPT_FILTER) {
+		snprintf(t->filter, sizeof t->filter, "%s", t->input);
+		t->sel = 0;
+		tui_reorder(t);
+	}
+}
+
+static void
+tui_refresh_step(struct tui *t, int dir)
+{
+	unsigned	ms = t->refresh_ms, step;
+
+	step = ms < 500 ? 50 : ms < 2000 ? 250 : 1000;
+	if (dir < 0 && ms > step)
+		ms -= step;
+	else if (dir > 0)
+		ms += step;
+	if (ms < TUI_REFRESH_MIN)
+		ms = TUI_REFRESH_MIN;
+	if (ms > TUI_REFRESH_MAX)
+		ms = TUI_REFRESH_MAX;
+	t->refresh_ms = ms;
+	t->refresh_user = true;
+	tui_set_status(t, false, "refresh every %u ms", ms);
+}
+
+/* Keys every screen shares (after the screen had its chance). */
+static void
+tui_global_key(struct tui *t, const struct tui_key *k)
+{
+	if (k->fn) {
+		if (k->code == KEY_F(1))
+			tui_switch(t, SCREEN_HELP);
+		return;
+	}
+	switch (k->code) {
+	case 'q':
+	case 'Q':
+		t->quit = true;
+		break;
+	case '?':
+	case 'h':
+		tui_switch(t, SCREEN_HELP);
+		break;
+	case 's':
+		action_snapshot(t);
+		break;
+	case 'b':
+		action_baseline_prompt(t);
+		break;
+	case 't':
+		t->ed.preview_valid = false;
+		tui_switch(t, SCREEN_EDITOR);
+		break;
+	case 'R':
+		if (t->opts->config_path == NULL)
+			tui_set_status(t, true, "no config file to reload "
+			    "(start with -c FILE)");
+		else
+			action_config_check(t, true, false);
+		break;
+	case 'c':
+		action_theme_cycle(t);
+		break;
+	case TUI_KEY_CTRL_L:
+		t->clear = true;
+		break;
+	case 'p':
+	case 'P':
+		t->paused = !t->paused;
+		if (!t->paused)
+			tui_rebuild_view(t);
+		break;
+	case '+':
+	case '=':
+		tui_refresh_step(t, 1);
+		break;
+	case '-':
+	case '_':
+		tui_refresh_step(t, -1);
+		break;
+	case 'i':
+		t->show_invalid = !t->show_invalid;
+		break;
+	}
+	t->dirty = true;
+}
+
+static void
+tui_key(struct tui *t, const struct tui_key *k)
+{
+	const struct tui_screen_ops	*ops = tui_screen(t);
+	MEVENT				 ev;
+
+	if (k->fn && k->code == KEY_RESIZE) {
+		getmaxyx(stdscr, t->lines, t->cols);
+		t->clear = true;
+		t->dirty = true;
+		return;
+	}
+	if (k->fn && k->code == KEY_MOUSE) {
+		if (getmouse(&ev) == OK && ops->mouse != NULL &&
+		    t->prompt == PROMPT_NONE &&
+		    layout_fits(t->cols, t->lines))
+			ops->mouse(t, ev.y, ev.x, ev.bstate);
+		t->dirty = true;
+		return;
+	}
+	if (t->prompt != PROMPT_NONE) {
+		tui_prompt_key(t, k);
+		return;
+	}
+	if (ops->key(t, k)) {
+		t->dirty = true;
+		return;
+	}
+	tui_global_key(t, k);
+}
+
+static void
+tui_read_keys(struct tui *t)
+{
+	struct tui_key	k;
+	wint_t		wc;
+	int		r;
+
+	while (!t->quit && (r = get_wch(&wc)) != ERR) {
+		k.fn = r == KEY_CODE_YES;
+		k.code = (int)wc;
+		tui_key(t, &k);
+	}
+}
+
+/* Records per second over the last few seconds of refreshes. */
+static void
+tui_rate_sample(struct tui *t, uint64_t now)
+{
+	unsigned	i, oldest;
+	uint64_t	dt;
+
+	t->rate_t[t->rate_head] = now;
+	t->rate_n[t->rate_head] = t->model->records;
+	t->rate_head = (t->rate_head + 1) % TUI_RATE_SAMPLES;
+	if (t->rate_count < TUI_RATE_SAMPLES)
+		t->rate_count++;
+	oldest = (t->rate_head + TUI_RATE_SAMPLES - t->rate_count) %
+	    TUI_RATE_SAMPLES;
+	/* The oldest sample within three seconds. */
+	for (i = 0; i < t->rate_count; i++) {
+		if (now - t->rate_t[oldest] <= 3000)
+			break;
+		oldest = (oldest + 1) % TUI_RATE_SAMPLES;
+	}
+	dt = now - t->rate_t[oldest];
+	if (dt == 0)
+		t->rate = 0;
+	else
+		t->rate = (double)(t->model->records - t->rate_n[oldest]) *
+		    1000.0 / (double)dt;
+}
+
+static int
+tui_min_timeout(uint64_t now, uint64_t a, uint64_t b)
+{
+	uint64_t	next = a < b ? a : b;
+
+	if (next <= now)
+		return 0;
+	return next - now > 60000 ? 60000 : (int)(next - now);
+}
+
+static void
+tui_loop(struct tui *t, int keyfd)
+{
+	struct pollfd	*pfd;
+	size_t		*pfd_src, i, n, got;
+	uint64_t	 now, next_tick = 0, next_cfg = 0, next_refresh = 0;
+	uint64_t	 wake;
+	bool		 more = false;
+	char		 drain[64];
+	int		 timeout;
+
+	pfd = xcalloc(t->nsrc + 2, sizeof *pfd);
+	pfd_src = xcalloc(t->nsrc + 2, sizeof *pfd_src);
+	t->dirty = true;
+	while (!t->quit) {
+		if (tui_sig_quit)
+			break;
+		if (tui_sig_hup) {
+			tui_sig_hup = 0;
+			if (t->opts->config_path != NULL)
+				action_config_check(t, true, false);
+		}
+		now = tui_now_ms();
+
+		if (now >= next_tick) {
+			more = false;
+			for (i = 0; i < t->nsrc; i++) {
+				source_tick(t->src[i], t->model);
+				if (source_fd(t->src[i]) == -1 &&
+				    source_read(t->src[i], t->model,
+				    TUI_READ_BUDGET) == TUI_READ_BUDGET)
+					more = true;
+			}
+			next_tick = now + TUI_TICK_MS;
+		} else if (more) {
+			/* Catching up a file: keep reading between keys. */
+			more = false;
+			for (i = 0; i < t->nsrc; i++) {
+				if (source_fd(t->src[i]) == -1 &&
+				    source_read(t->src[i], t->model,
+				    TUI_READ_BUDGET) == TUI_READ_BUDGET)
+					more = true;
+			}
+		}
+		if (t->opts->config_path != NULL && now >= next_cfg) {
+			action_config_check(t, false, false);
+			next_cfg = now + TUI_CONFIG_CHECK_MS;
+		}
+		if (now >= next_refresh) {
+			tui_rate_sample(t, now);
+			if (!t->paused && (!t->view_built ||
+			    t->model->generation != t->view_model_gen ||
+			    t->cfg_gen != t->view_cfg_gen))
+				tui_rebuild_view(t);
+			if (t->model->generation != t->drawn_gen ||
+			    (now - t->start_ms) / 1000 != t->drawn_sec)
+				t->dirty = true;
+			next_refresh = now + t->refresh_ms;
+		}
+		if (t->status != NULL && now >= t->status_until) {
+			free(t->status);
+			t->status = NULL;
+			t->dirty = true;
+		}
+		if (t->dirty)
+			tui_draw(t);
+
+		/* Wait for input, a signal or the next timer. */
+		n = 0;
+		pfd[n].fd = tui_sigpipe[0];
+		pfd[n++].events = POLLIN;
+		pfd[n].fd = keyfd;
+		pfd[n++].events = POLLIN;
+		for (i = 0; i < t->nsrc; i++) {
+			if (source_fd(t->src[i]) == -1)
+				continue;
+			pfd[n].fd = source_fd(t->src[i]);
+			pfd[n].events = POLLIN;
+			pfd_src[n++] = i;
+		}
+		wake = next_refresh < next_cfg || t->opts->config_path == NULL ?
+		    next_refresh : next_cfg;
+		if (t->status != NULL && t->status_until < wake)
+			wake = t->status_until;
+		timeout = more ? 0 : tui_min_timeout(tui_now_ms(), next_tick,
+		    wake);
+		if (poll(pfd, n, timeout) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll: %s", strerror(errno));
+		}
+		if (pfd[0].revents & POLLIN) {
+			while (read(tui_sigpipe[0], drain, sizeof drain) > 0)
+				;
+		}
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
+			tui_read_keys(t);
+		for (i = 2; i < n; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			got = source_read(t->src[pfd_src[i]], t->model,
+			    TUI_READ_BUDGET);
+			if (got == TUI_READ_BUDGET)
+				more = true;
+		}
+		if (pfd[1].revents & (POLLHUP | POLLERR) &&
+		    !(pfd[1].revents & POLLIN))
+			t->quit = true;	/* the terminal went away */
+	}
+	free(pfd);
+	free(pfd_src);
+}
+
+static char *
+tui_sources_desc(const struct tui_opts *o)
+{
+	char	*s = xstrdup(""), *n;
+	size_t	 i;
+
+	for (i = 0; i < o->nsources; i++) {
+		n = xasprintf("%s%s%s", s, i > 0 ? ", " : "", o->sources[i]);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+static void
+tui_free(struct tui *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nsrc; i++)
+		source_close(t->src[i]);
+	free(t->src);
+	model_free(t->model);
+	baseline_free(t->bl);
+	free(t->bl_path);
+	config_free(&t->cfg);
+	free(t->cfg_error);
+	view_free(&t->view);
+	theme_free(&t->theme);
+	theme_names_free(t->theme_names);
+	free(t->sel_id);
+	free(t->detail_id);
+	free(t->status);
+	free(t->sources_desc);
+}
+
+int
+tui_run(const struct tui_opts *opts)
+{
+	struct tui		 t;
+	struct model_limits	 lim;
+	FILE			*keys = NULL;
+	const char		*theme, *nc;
+	char			*cause = NULL;
+	size_t			 i;
+	bool			 need_tty = !isatty(STDIN_FILENO);
+	int			 rc = 0;
+
+	if (tui_check_terminal() == -1)
+		return 2;
+	setlocale(LC_ALL, "");
+	text_detect_utf8();
+
+	memset(&t, 0, sizeof t);
+	t.opts = opts;
+	t.sort = COL_SCORE;
+	t.start_ms = tui_now_ms();
+	config_defaults(&t.cfg);
+	if (opts->config_path != NULL) {
+		action_config_check(&t, false, true);	/* remember its stamp */
+		config_free(&t.cfg);
+		if (config_load(&t.cfg, opts->config_path, &cause) == -1) {
+			fprintf(stderr, "exectop: %s\n", cause);
+			free(cause);
+			config_free(&t.cfg);
+			free(t.cfg_error);
+			return 2;
+		}
+	}
+	t.refresh_ms = t.cfg.refresh_ms >= TUI_REFRESH_MIN ?
+	    t.cfg.refresh_ms : 250;
+
+	/* Colours: --no-color and NO_COLOR (any non-empty value) give mono. */
+	nc = getenv("NO_COLOR");
+	t.mono = opts->no_color || (nc != NULL && *nc != '\0');
+	theme = t.mono ? "mono" : opts->theme != NULL ? opts->theme :
+	    t.cfg.theme != NULL ? t.cfg.theme : "default";
+	if (action_theme_set(&t, theme, &cause) == -1) {
+		if (opts->theme != NULL || (strcmp(theme, "default") != 0 &&
+		    strcmp(theme, "mono") != 0)) {
+			fprintf(stderr, "exectop: %s\n", cause);
+			free(cause);
+			config_free(&t.cfg);
+			return 2;
+		}
+		free(cause);
+		cause = NULL;
+		theme_builtin(&t.theme, t.mono);
+	}
+	t.theme_names = theme_names(&t.ntheme_names);
+
+	lim.window = t.cfg.window;
+	lim.max_executors = t.cfg.max_executors;
+	lim.max_methods = t.cfg.max_methods;
+	t.model = model_create(&lim);
+	t.src = xcalloc(opts->nsources, sizeof *t.src);
+	for (i = 0; i < opts->nsources; i++) {
+		if (strcmp(opts->sources[i], "-") == 0)
+			need_tty = true;
+		t.src[i] = source_open(opts->sources[i], true,
+		    t.cfg.max_line_bytes, &cause);
+		if (t.src[i] == NULL) {
+			fprintf(stderr, "exectop: %s\n", cause);
+			free(cause);
+			t.nsrc = i;
+			tui_free(&t);
+			return 2;
+		}
+		t.nsrc = i + 1;
+	}
+	t.sources_desc = tui_sources_desc(opts);
+	action_baseline_load(&t, action_baseline_path(&t));
+
+	/* Keys come from the terminal even when stdin carries records. */
+	if (need_tty && (keys = fopen("/dev/tty", "re")) == NULL) {
+		fprintf(stderr, "exectop: cannot open /dev/tty for the "
+		    "keyboard: %s\n", strerror(errno));
+		tui_free(&t);
+		return 2;
+	}
+	tui_term = newterm(NULL, stdout, keys != NULL ? keys : stdin);
+	if (tui_term == NULL) {
+		fprintf(stderr, "exectop: cannot use the terminal type '%s'\n",
+		    getenv("TERM"));
+		if (keys != NULL)
+			fclose(keys);
+		tui_free(&t);
+		return 2;
+	}
+	set_term(tui_term);
+	fatal_set_hook(tui_fatal_hook);
+	tui_signals(true);
+	tui_curses_start(&t);
+	tui_rebuild_view(&t);
+
+	tui_loop(&t, fileno(keys != NULL ? keys : stdin));
+
+	if (t.mouse)
+		mousemask(0, NULL);
+	endwin();
+	tui_signals(false);
+	fatal_set_hook(NULL);
+	delscreen(tui_term);
+	tui_term = NULL;
+	tui_sig_quit = 0;
+	tui_sig_hup = 0;
+	if (keys != NULL)
+		fclose(keys);
+	tui_free(&t);
+	return rc;
+}
