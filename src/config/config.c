@@ -661,7 +661,8 @@ config_edit_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
-/* The shortest text that reads back as exactly v, in the C locale. */
+/* The shortest text that reads back as exactly v, in the C locale,
+ * without an exponent unless the number is very large or small. */
 static char *
 config_format_double(double v)
 {
@@ -674,8 +675,13 @@ config_format_double(double v)
 	old = uselocale(c);
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(buf, sizeof buf, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
+		if (strtod(buf, NULL) != v)
+			continue;
+		/* "20", not "2e+01", for numbers people write out. */
+		if (strchr(buf, 'e') != NULL && fabs(v) >= 1e-5 &&
+		    fabs(v) < 1e16)
+			continue;
+		break;
 	}
 	uselocale(old);
 	freelocale(c);

@@ -517,7 +517,10 @@ ydoc_parse_buf(const char *name, const char *buf, size_t len,
 
 	if (!yaml_parser_initialize(&parser))
 		fatal("out of memory parsing YAML");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	/* The mark is skipped here: libyaml told the encoding would take
+	 * it for a character of the document. */
+	yaml_parser_set_input_string(&parser,
+	    (const unsigned char *)buf + p.base, len - p.base);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {

@@ -1,7 +1,7 @@
 /*
  * parallel.c - catch-up on a regular file with a pool of parser threads.
  *
- * The file is mapped and cut into batches that end on a newline.  Worker
+ * The file is read in batches that end on a newline.  Worker
  * threads parse the lines of a batch (jansson values are per thread) into
  * a compact, pointer-free result; the calling thread applies the results
  * to the model strictly in file order.  Parsing, the whole cost, runs on
@@ -15,7 +15,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,9 +56,9 @@ struct pmethod {
 };
 
 struct batch {
-	const char	*start;
+	char		*data;		/* whole lines, owned */
 	size_t		 len;
-	bool		 last;		/* ends the file: flush a partial line */
+	bool		 overlong;	/* stands for one line over max_line */
 
 	/* Results, filled by a worker. */
 	struct pentry	*ent;
@@ -72,14 +71,20 @@ struct batch {
 	int		 done;
 };
 
+/*
+ * Batches live in a ring of `ahead` slots.  The calling thread reads batch
+ * nread into its slot, workers parse batches next..nread-1, and the calling
+ * thread applies batch `applied` once it is done and frees its slot.
+ */
 struct pool {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
-	struct batch	*batches;
-	size_t		 nbatches;
+	struct batch	*ring;
+	size_t		 ahead;
+	size_t		 nread;		/* batches read so far */
 	size_t		 next;		/* next batch to parse */
 	size_t		 applied;	/* batches applied so far */
-	size_t		 ahead;		/* max batches parsed ahead */
+	bool		 eof;		/* no more batches will be read */
 	size_t		 max_line;
 };
 
@@ -191,8 +196,12 @@ batch_line(struct batch *b, struct record *rec, const char *p, size_t len,
 static void
 batch_parse(struct batch *b, struct record *rec, size_t max_line)
 {
-	const char	*p = b->start, *end = b->start + b->len, *nl;
+	const char	*p = b->data, *end = b->data + b->len, *nl;
 
+	if (b->overlong) {
+		batch_line(b, rec, NULL, max_line + 1, max_line);
+		return;
+	}
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL) {
@@ -208,6 +217,12 @@ batch_parse(struct batch *b, struct record *rec, size_t max_line)
 static void
 batch_release(struct batch *b)
 {
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	b->overlong = false;
+	b->done = 0;
+	b->lines = 0;
 	free(b->ent);
 	free(b->meth);
 	free(b->str);
@@ -223,20 +238,20 @@ pool_worker(void *arg)
 {
 	struct pool	*p = arg;
 	struct record	 rec;
-	size_t		 i;
+	struct batch	*b;
 
 	record_init(&rec);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		while (p->next < p->nbatches && p->next >= p->applied + p->ahead)
+		while (p->next >= p->nread && !p->eof)
 			pthread_cond_wait(&p->cond, &p->lock);
-		if (p->next >= p->nbatches)
+		if (p->next >= p->nread)
 			break;
-		i = p->next++;
+		b = &p->ring[p->next++ % p->ahead];
 		pthread_mutex_unlock(&p->lock);
-		batch_parse(&p->batches[i], &rec, p->max_line);
+		batch_parse(b, &rec, p->max_line);
 		pthread_mutex_lock(&p->lock);
-		p->batches[i].done = 1;
+		b->done = 1;
 		pthread_cond_broadcast(&p->cond);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -294,35 +309,103 @@ batch_apply(struct batch *b, struct model *m, const char *name, uint64_t base)
 	record_free(&rec);
 }
 
-/* Cuts [data, data + size) into batches that end after a newline. */
-static struct batch *
-pool_cut(const char *data, size_t size, size_t *nout)
-{
-	struct batch	*v = NULL;
-	size_t		 n = 0, cap = 0, off = 0, end;
-	const char	*nl;
+/*
+ * The reader: fills batches with whole lines from fd.  A partial last
+ * line is carried into the next batch; a line longer than max_line is
+ * skipped up to its newline and stands as an "overlong" batch of its own,
+ * so memory stays bounded and the order of lines is kept.
+ */
+struct reader {
+	int	 fd;
+	char	*carry;
+	size_t	 ncarry;
+	bool	 eof;
+	bool	 skipping;	/* inside an over-long line */
+	int	 err;
+};
 
-	while (off < size) {
-		end = off + BATCH_BYTES;
-		if (end >= size)
-			end = size;
-		else if ((nl = memchr(data + end, '\n', size - end)) != NULL)
-			end = (size_t)(nl - data) + 1;
-		else
-			end = size;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xreallocarray(v, cap, sizeof *v);
+/* Reads up to len bytes; 0 at EOF.  Returns -1 on error. */
+static ssize_t
+reader_read(struct reader *r, char *buf, size_t len)
+{
+	ssize_t	n;
+
+	do
+		n = read(r->fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		r->err = errno;
+	if (n <= 0)
+		r->eof = true;
+	return n;
+}
+
+/* Fills b; returns 0 when there is nothing left. */
+static int
+reader_next(struct reader *r, struct batch *b, size_t max_line)
+{
+	size_t		 cap = BATCH_BYTES + r->ncarry, len;
+	char		*buf, *nl;
+	ssize_t		 n;
+
+	for (;;) {
+		if (r->eof && r->ncarry == 0 && !r->skipping)
+			return 0;
+		if (r->skipping) {
+			/* Drop bytes up to the newline ending the long line. */
+			char	junk[65536];
+
+			while (!r->eof) {
+				if ((n = reader_read(r, junk, sizeof junk)) <= 0)
+					break;
+				if ((nl = memchr(junk, '\n', (size_t)n)) != NULL) {
+					r->ncarry = (size_t)(junk + n - nl - 1);
+					r->carry = xmalloc(r->ncarry + 1);
+					memcpy(r->carry, nl + 1, r->ncarry);
+					break;
+				}
+			}
+			r->skipping = false;
+			b->overlong = true;
+			return 1;
 		}
-		memset(&v[n], 0, sizeof v[n]);
-		v[n].start = data + off;
-		v[n].len = end - off;
-		v[n].last = end == size;
-		n++;
-		off = end;
+		buf = xmalloc(cap);
+		memcpy(buf, r->carry, r->ncarry);
+		len = r->ncarry;
+		free(r->carry);
+		r->carry = NULL;
+		r->ncarry = 0;
+		while (len < cap && !r->eof) {
+			if ((n = reader_read(r, buf + len, cap - len)) > 0)
+				len += (size_t)n;
+		}
+		if (len == 0) {
+			free(buf);
+			continue;
+		}
+		nl = memrchr(buf, '\n', len);
+		if (nl == NULL && !r->eof) {
+			/* One line fills the whole buffer. */
+			if (len > max_line) {
+				free(buf);
+				r->skipping = true;
+				continue;
+			}
+			r->carry = buf;		/* keep reading into a bigger buffer */
+			r->ncarry = len;
+			cap = len * 2;
+			continue;
+		}
+		if (nl != NULL && nl + 1 < buf + len) {
+			r->ncarry = (size_t)(buf + len - nl - 1);
+			r->carry = xmalloc(r->ncarry);
+			memcpy(r->carry, nl + 1, r->ncarry);
+			len = (size_t)(nl + 1 - buf);
+		}
+		b->data = buf;
+		b->len = len;
+		return 1;
 	}
-	*nout = n;
-	return v;
 }
 
 int
@@ -330,13 +413,15 @@ ingest_file_parallel(const char *path, struct model *m, size_t max_line,
     unsigned nthreads, char **cause)
 {
 	struct pool	 p;
+	struct reader	 r;
+	struct record	 rec;	/* parsing here when no thread starts */
+	struct batch	*b;
 	pthread_t	*tid;
 	struct stat	 st;
 	const char	*name, *slash;
-	void		*map = NULL;
 	uint64_t	 base = 0;
 	unsigned	 t, started = 0;
-	int		 fd;
+	int		 fd, more = 1;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
@@ -350,29 +435,22 @@ ingest_file_parallel(const char *path, struct model *m, size_t max_line,
 		*cause = xasprintf("%s: not a regular file", path);
 		return -1;
 	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	slash = strrchr(path, '/');
 	name = slash != NULL && slash[1] != '\0' ? slash + 1 : path;
-	if (st.st_size == 0) {
-		close(fd);
-		return 0;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		*cause = xasprintf("%s: mmap: %s", path, strerror(errno));
-		return -1;
-	}
-	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
 	json_object_seed(0);	/* before any thread parses */
 
+	memset(&r, 0, sizeof r);
+	r.fd = fd;
+	record_init(&rec);
 	memset(&p, 0, sizeof p);
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
-	p.batches = pool_cut(map, (size_t)st.st_size, &p.nbatches);
 	p.max_line = max_line > 0 ? max_line : 1024 * 1024;
 	if (nthreads == 0)
 		nthreads = 1;
 	p.ahead = (size_t)nthreads * BATCH_AHEAD;
+	p.ring = xcalloc(p.ahead, sizeof *p.ring);
 
 	tid = xcalloc(nthreads, sizeof *tid);
 	for (t = 0; t < nthreads; t++) {
@@ -380,24 +458,30 @@ ingest_file_parallel(const char *path, struct model *m, size_t max_line,
 			break;
 		started++;
 	}
-	if (started == 0) {
-		/* No thread could start: parse here, one batch at a time. */
-		struct record	rec;
-
-		record_init(&rec);
-		for (; p.applied < p.nbatches; p.applied++) {
-			batch_parse(&p.batches[p.applied], &rec, p.max_line);
-			batch_apply(&p.batches[p.applied], m, name, base);
-			base += p.batches[p.applied].lines;
-			batch_release(&p.batches[p.applied]);
+	for (;;) {
+		/* Read ahead while slots are free. */
+		while (more && p.nread - p.applied < p.ahead) {
+			b = &p.ring[p.nread % p.ahead];
+			if ((more = reader_next(&r, b, p.max_line)) == 0)
+				break;
+			if (started == 0)
+				batch_parse(b, &rec, p.max_line);
+			pthread_mutex_lock(&p.lock);
+			p.nread++;
+			pthread_cond_broadcast(&p.cond);
+			pthread_mutex_unlock(&p.lock);
 		}
-		record_free(&rec);
-	}
-	pthread_mutex_lock(&p.lock);
-	while (started > 0 && p.applied < p.nbatches) {
-		struct batch	*b = &p.batches[p.applied];
-
-		while (!b->done)
+		pthread_mutex_lock(&p.lock);
+		if (!more && !p.eof) {
+			p.eof = true;
+			pthread_cond_broadcast(&p.cond);
+		}
+		if (p.applied == p.nread) {
+			pthread_mutex_unlock(&p.lock);
+			break;
+		}
+		b = &p.ring[p.applied % p.ahead];
+		while (started > 0 && !b->done)
 			pthread_cond_wait(&p.cond, &p.lock);
 		pthread_mutex_unlock(&p.lock);
 		batch_apply(b, m, name, base);
@@ -405,15 +489,20 @@ ingest_file_parallel(const char *path, struct model *m, size_t max_line,
 		batch_release(b);
 		pthread_mutex_lock(&p.lock);
 		p.applied++;
-		pthread_cond_broadcast(&p.cond);
+		pthread_mutex_unlock(&p.lock);
 	}
-	pthread_mutex_unlock(&p.lock);
 	for (t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
 	free(tid);
-	free(p.batches);
+	free(p.ring);
+	free(r.carry);
+	record_free(&rec);
 	pthread_cond_destroy(&p.cond);
 	pthread_mutex_destroy(&p.lock);
-	munmap(map, (size_t)st.st_size);
+	close(fd);
+	if (r.err != 0) {
+		*cause = xasprintf("%s: read: %s", path, strerror(r.err));
+		return -1;
+	}
 	return 0;
 }

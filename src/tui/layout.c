@@ -107,7 +107,8 @@ layout_columns(const struct col_spec *c, size_t n, int width,
 				drop = i;
 		}
 		if (drop == n) {
-			/* Only undroppable columns left: squeeze the last. */
+			/* Only undroppable columns left: squeeze the last
+			 * one shown (the next pass squeezes further). */
 			for (i = n; i-- > 0;) {
 				if (out[i] > 0) {
 					w = out[i] - (total - width);
@@ -115,7 +116,7 @@ layout_columns(const struct col_spec *c, size_t n, int width,
 					break;
 				}
 			}
-			break;
+			continue;
 		}
 		out[drop] = 0;
 	}

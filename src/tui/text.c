@@ -164,7 +164,7 @@ text_fit(char *out, size_t outsz, const char *s, int width,
 	if (width <= 0)
 		return out;
 	if (s == NULL)
-		s = "";
+		p = (const unsigned char *)(s = "");
 	total = text_width(s);
 	cut = total > width;
 	room = cut ? width - 1 : width;
@@ -236,8 +236,11 @@ text_num(char *buf, size_t len, double v)
 			v /= 1000;
 			a /= 1000;
 		}
-		snprintf(buf, len, a < 9.995 ? "%.2f%s" : a < 99.95 ? "%.1f%s" :
-		    "%.0f%s", v, suffix[i]);
+		if (a >= 999.5)
+			snprintf(buf, len, "%.0e", v * 1e15);
+		else
+			snprintf(buf, len, a < 9.995 ? "%.2f%s" :
+			    a < 99.95 ? "%.1f%s" : "%.0f%s", v, suffix[i]);
 	}
 	return buf;
 }

@@ -371,6 +371,10 @@ theme_style(const char *file, const char *el, const struct ynode *node,
 		return theme_error(cause, "%s:%d: key 'colors.%s': expected a "
 		    "map like {fg: white, bg: blue, attrs: [bold]}", file,
 		    node->line, el);
+	/* An element given replaces the whole style. */
+	st->fg = THEME_DEFAULT_COLOR;
+	st->bg = THEME_DEFAULT_COLOR;
+	st->attrs = 0;
 	for (i = 0; i < node->n; i++) {
 		v = node->items[i];
 		if (strcmp(node->keys[i], "fg") == 0 ||

@@ -445,6 +445,14 @@ Test(report_e2e, identical_whatever_the_thread_count)
 	 * line without a newline. */
 	gen_file(path, "--records 6000 --executors 13 --methods 4 --seed 3");
 	tu_write_file(path, junk, strlen(junk), 1);
+	/* A 2 MB line (over the 1 MiB limit) and a 600 KB one (under it,
+	 * longer than a batch). */
+	cmd = tu_fmt("head -c 2000000 /dev/zero | tr '\\0' x >> '%s' && echo >> '%s' && "
+	    "printf '{\"executor_id\":\"L\",\"error\":\"' >> '%s' && "
+	    "head -c 600000 /dev/zero | tr '\\0' y >> '%s' && echo '\"}' >> '%s'",
+	    path, path, path, path, path);
+	cr_assert_eq(tu_run(cmd, NULL, NULL), 0, "%s", cmd);
+	free(cmd);
 	cmd = tu_fmt("'%s' gen --records 3000 --executors 5 --seed 4 | head -c 1500000 >> '%s'",
 	    tu_exectop(), path);
 	cr_assert_eq(tu_run(cmd, NULL, NULL), 0);
@@ -459,8 +467,9 @@ Test(report_e2e, identical_whatever_the_thread_count)
 		if (i > 0)
 			cr_assert_str_eq(out[i], out[0], "report %s differs from -j 1", how[i]);
 	}
-	cr_assert(strstr(out[0], "\"invalid_json\": 2") != NULL ||
-	    strstr(out[0], "\"invalid_json\":2") != NULL, "expected 2 invalid_json");
+	cr_assert(strstr(out[0], "\"invalid_json\": 2") != NULL, "expected 2 invalid_json");
+	cr_assert(strstr(out[0], "\"line_too_long\": 1") != NULL, "expected 1 line_too_long");
+	cr_assert(strstr(out[0], "\"executor_id\": \"L\"") != NULL, "the 600 KB line is a record");
 	for (i = 0; i < 5; i++)
 		free(out[i]);
 	tu_rmtree(dir);
