@@ -78,6 +78,21 @@ check: $(BUILD)/exectop $(TEST_BINS)
 check-unit: $(BUILD)/exectop $(filter $(BUILD)/tests/unit/%,$(TEST_BINS))
 	@sh tests/run-all.sh $(BUILD) $(filter $(BUILD)/tests/unit/%,$(TEST_BINS))
 
+# Benchmarks (not tests: nothing asserts on time).  Inputs go to
+# build/bench; the table to tests/bench/results.md.  BENCH=quick for a
+# short run.
+$(BUILD)/bench/bench: tests/bench/bench.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+$(BUILD)/bench/bare_parse: tests/bench/bare_parse.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 $(shell pkg-config --cflags jansson) -o $@ $< $(shell pkg-config --libs jansson)
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench $(BUILD)/bench/bare_parse
+	$(BUILD)/bench/bench $(CURDIR)/$(BUILD)/exectop $(CURDIR)/$(BUILD)/bench/bare_parse $(CURDIR)/$(BUILD)/bench $(BENCH)
+	cp $(BUILD)/bench/results.md tests/bench/results.md
+
 clean:
 	rm -rf build build-asan
 

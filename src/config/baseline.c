@@ -78,6 +78,20 @@ baseline_error(struct baseline_ctx *ctx, int line, const char *key,
 	return -1;
 }
 
+/* "1e+300" is a string to YAML 1.1 readers; "1.0e+300" is a number to
+ * every reader (and to ynode_double()). */
+static void
+baseline_dot_exponent(char *buf, size_t len)
+{
+	char	*e = strchr(buf, 'e');
+
+	if (e == NULL || strchr(buf, '.') != NULL || strlen(buf) + 3 > len)
+		return;
+	memmove(e + 2, e, strlen(e) + 1);
+	e[0] = '.';
+	e[1] = '0';
+}
+
 /* The shortest of %.15g, %.16g, %.17g that reads back as v.  Runs with
  * the C locale in effect (see baseline_c_locale()). */
 static void
@@ -88,9 +102,11 @@ baseline_format_double(char *buf, size_t len, double v)
 	for (prec = 15; prec < 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
-			return;
+			break;
 	}
-	snprintf(buf, len, "%.17g", v);
+	if (prec == 17)
+		snprintf(buf, len, "%.17g", v);
+	baseline_dot_exponent(buf, len);
 }
 
 /* Switches this thread to the C locale for numbers; returns the old one
@@ -492,6 +508,14 @@ baseline_entry_cmp(const void *a, const void *b)
 	return strcmp(x->executor_id, y->executor_id);
 }
 
+static int
+baseline_entry_ptr_cmp(const void *a, const void *b)
+{
+	const struct baseline_entry	*const *x = a, *const *y = b;
+
+	return strcmp((*x)->executor_id, (*y)->executor_id);
+}
+
 static struct baseline *
 baseline_new(void)
 {
@@ -790,11 +814,12 @@ baseline_put_entry(FILE *fp, const struct baseline_entry *e)
 int
 baseline_save(const struct baseline *b, const char *path, char **cause)
 {
-	struct atomic_file	 af;
-	FILE			*fp;
-	locale_t		 c, old;
-	char			*s, *created;
-	size_t			 i;
+	struct atomic_file		  af;
+	const struct baseline_entry	**order;
+	FILE				 *fp;
+	locale_t			  c, old;
+	char				 *s, *created;
+	size_t				  i;
 
 	if ((fp = atomic_open(&af, path, cause)) == NULL)
 		return -1;
@@ -818,9 +843,15 @@ baseline_save(const struct baseline *b, const char *path, char **cause)
 	if (b->n == 0)
 		fputs("executors: {}\n", fp);
 	else {
+		/* In id order even if the caller's entries are not. */
+		order = xreallocarray(NULL, b->n, sizeof *order);
+		for (i = 0; i < b->n; i++)
+			order[i] = &b->entries[i];
+		qsort(order, b->n, sizeof *order, baseline_entry_ptr_cmp);
 		fputs("executors:\n", fp);
 		for (i = 0; i < b->n; i++)
-			baseline_put_entry(fp, &b->entries[i]);
+			baseline_put_entry(fp, order[i]);
+		free(order);
 	}
 	baseline_restore_locale(old, c);
 

@@ -661,6 +661,20 @@ config_edit_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
+/* "1e+300" is a string to YAML 1.1 readers; "1.0e+300" is a number to
+ * every reader (and to ynode_double()). */
+static void
+config_dot_exponent(char *buf, size_t len)
+{
+	char	*e = strchr(buf, 'e');
+
+	if (e == NULL || strchr(buf, '.') != NULL || strlen(buf) + 3 > len)
+		return;
+	memmove(e + 2, e, strlen(e) + 1);
+	e[0] = '.';
+	e[1] = '0';
+}
+
 /* The shortest text that reads back as exactly v, in the C locale,
  * without an exponent unless the number is very large or small. */
 static char *
@@ -685,6 +699,7 @@ config_format_double(double v)
 	}
 	uselocale(old);
 	freelocale(c);
+	config_dot_exponent(buf, sizeof buf);
 	return xstrdup(buf);
 }
 

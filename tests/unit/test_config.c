@@ -470,16 +470,17 @@ Test(config, deep_nesting)
 	expect_error(text, 8 + n + 1, "@:1: nesting deeper than 32 levels",
 	    NULL);
 	/* Same for block mappings. */
-	for (i = 0; i < 40; i++) {
-		char *t = tu_fmt("%*sk%zu:\n", (int)(2 * i), "", i);
-		tu_write_file(tu_fmt("%s/deep.yaml", tmpdir), t, strlen(t),
-		    i > 0);
-		free(t);
-	}
 	{
 		char	*path = tu_fmt("%s/deep.yaml", tmpdir);
 		struct ynode *root;
 		char	*cause = NULL;
+
+		for (i = 0; i < 40; i++) {
+			char *t = tu_fmt("%*sk%zu:\n", (int)(2 * i), "", i);
+
+			tu_write_file(path, t, strlen(t), i > 0);
+			free(t);
+		}
 
 		cr_assert_eq(ydoc_load_file(path, &root, &cause), -1);
 		cr_assert(strstr(cause, "nesting deeper") != NULL, "%s", cause);

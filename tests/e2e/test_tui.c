@@ -1,0 +1,828 @@
+/*
+ * test_tui.c - the live terminal UI end to end: the real binary inside a
+ * private tmux server (new-session -d -x W -y H, send-keys,
+ * capture-pane -p) reading real files, FIFOs and stdin.
+ *
+ * Nothing here depends on timing: every step waits (with a generous
+ * timeout) for the text it expects on the screen or in a file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+
+#include "testutil.h"
+#include "tmux.h"
+
+#define WAIT	15000	/* ms: the longest any step may take */
+
+struct fx {
+	char		*dir;
+	struct tmux	 tm;
+};
+
+static struct fx	fx;
+
+static void
+fx_init(void)
+{
+	cr_assert(tmux_available(), "tmux is needed for these tests");
+	memset(&fx, 0, sizeof fx);
+	fx.dir = tu_tmpdir();
+}
+
+static void
+fx_fini(void)
+{
+	tmux_stop(&fx.tm);
+	tu_rmtree(fx.dir);
+	free(fx.dir);
+}
+
+TestSuite(tui, .init = fx_init, .fini = fx_fini, .timeout = 120);
+
+static char *
+path(const char *name)
+{
+	return tu_fmt("%s/%s", fx.dir, name);
+}
+
+/* Runs a shell command in the test directory; asserts it succeeded. */
+static void
+sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+sh(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*cmd, *full, *err = NULL;
+	int	 rc;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	full = tu_fmt("cd '%s' && %s", fx.dir, cmd);
+	rc = tu_run(full, NULL, &err);
+	cr_assert_eq(rc, 0, "'%s' failed (%d): %s", cmd, rc, err);
+	free(err);
+	free(full);
+	free(cmd);
+}
+
+/* `exectop gen ARGS > file` (or >> with append). */
+static void
+gen(const char *file, int append, const char *args)
+{
+	sh("'%s' gen %s %s '%s'", tu_exectop(), args, append ? ">>" : ">",
+	    file);
+}
+
+static void
+write_text(const char *name, const char *text)
+{
+	char	*p = path(name);
+
+	tu_write_file(p, text, strlen(text), 0);
+	free(p);
+}
+
+/* Starts `exectop ARGS` in the test directory; its exit status goes to
+ * exit.txt. */
+static void
+start(int w, int h, const char *env, const char *args)
+{
+	char	*cmd;
+
+	cmd = tu_fmt("LC_ALL=C.UTF-8 %s '%s' %s; echo EXIT=$? > exit.txt",
+	    env != NULL ? env : "", tu_exectop(), args);
+	cr_assert_eq(tmux_start(&fx.tm, w, h, fx.dir, cmd), 0);
+	free(cmd);
+}
+
+static bool
+wait_for(const char *text)
+{
+	return tmux_wait_for(&fx.tm, text, WAIT);
+}
+
+static bool
+wait_gone(const char *text)
+{
+	return tmux_wait_gone(&fx.tm, text, WAIT);
+}
+
+/* The "records N" count of the header, -1 when not on screen. */
+static long long
+screen_records(const char *s)
+{
+	const char	*p = strstr(s, " records ");
+
+	return p == NULL ? -1 : strtoll(p + 9, NULL, 10);
+}
+
+static bool
+records_are(const char *screen, void *want)
+{
+	return screen_records(screen) == *(long long *)want;
+}
+
+static bool
+wait_records(long long n)
+{
+	if (tmux_wait_until(&fx.tm, records_are, &n, WAIT))
+		return true;
+	fprintf(stderr, "(waited for records %lld)\n", n);
+	return false;
+}
+
+static void
+quit_ok(void)
+{
+	char	*p = path("exit.txt");
+
+	tmux_keys(&fx.tm, "q");
+	cr_expect(tu_wait_file(p, "EXIT=0", WAIT), "q should exit 0");
+	free(p);
+}
+
+/* The first table line (below the EXECUTOR header) holding id; malloc'd
+ * or NULL. */
+static char *
+table_line(const char *screen, const char *id)
+{
+	const char	*p = strstr(screen, "EXECUTOR"), *l, *e;
+
+	if (p == NULL || (l = strstr(p, id)) == NULL)
+		return NULL;
+	while (l > screen && l[-1] != '\n')
+		l--;
+	e = strchr(l, '\n');
+	return e != NULL ? strndup(l, (size_t)(e - l)) : strdup(l);
+}
+
+static int
+line_of(const char *screen, const char *text)
+{
+	const char	*p = strstr(screen, text), *q;
+	int		 n = 0;
+
+	if (p == NULL)
+		return -1;
+	for (q = screen; q < p; q++)
+		if (*q == '\n')
+			n++;
+	return n;
+}
+
+Test(tui, records_appear_and_q_exits_0)
+{
+	char	*s;
+
+	gen("run.jsonl", 0, "--records 300 --executors 5 --seed 1");
+	start(120, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(300));
+	cr_assert(wait_for("[reading]"));
+	s = tmux_capture(&fx.tm);
+	cr_expect_not_null(strstr(s, "EXECUTOR"));
+	cr_expect_not_null(strstr(s, "STATUS"));
+	cr_expect_not_null(strstr(s, "D1-Q1"));
+	cr_expect_not_null(strstr(s, "D1-Q5"));
+	cr_expect_not_null(strstr(s, "executors 5"));
+	cr_expect_not_null(strstr(s, "Alerts:"));
+	cr_expect_not_null(strstr(s, "Bottlenecks:"));
+	free(s);
+	quit_ok();
+}
+
+Test(tui, sort_filter_detail_help)
+{
+	char	*s;
+	int	 i;
+
+	gen("run.jsonl", 0, "--records 200 --executors 10 --seed 2");
+	start(130, 32, NULL, "run.jsonl");
+	cr_assert(wait_records(200));
+	cr_assert(wait_for("sort: SCORE"));
+
+	/* Sort by executor id: `<` from SCORE walks left to EXECUTOR. */
+	for (i = 0; i < 9; i++)
+		tmux_keys(&fx.tm, "<");
+	cr_assert(wait_for("sort: EXECUTOR"));
+	s = tmux_capture(&fx.tm);
+	cr_expect_lt(line_of(s, " D1-Q1 "), line_of(s, " D1-Q2 "));
+	cr_expect_lt(line_of(s, " D1-Q5 "), line_of(s, " D2-Q1 "));
+	free(s);
+	tmux_keys(&fx.tm, "r");
+	cr_assert(wait_for("(reversed)"));
+	s = tmux_capture(&fx.tm);
+	cr_expect_gt(line_of(s, " D1-Q1 "), line_of(s, " D2-Q5 "));
+	free(s);
+	tmux_keys(&fx.tm, "F6");
+	cr_assert(wait_for("sort: RUNS"));
+
+	/* Filter. */
+	tmux_keys(&fx.tm, "/");
+	cr_assert(wait_for("filter: _"));
+	tmux_type(&fx.tm, "q3");
+	tmux_keys(&fx.tm, "Enter");
+	cr_assert(wait_for("filter: q3"));
+	s = tmux_capture(&fx.tm);
+	cr_expect_not_null(table_line(s, "D1-Q3"));
+	cr_expect_not_null(table_line(s, "D2-Q3"));
+	cr_expect_null(table_line(s, "D1-Q1 "), "filtered out:\n%s", s);
+	free(s);
+	tmux_keys(&fx.tm, "Escape");
+	cr_assert(wait_gone("filter: q3"));
+	s = tmux_capture(&fx.tm);
+	cr_expect_not_null(table_line(s, "D1-Q1"));
+	free(s);
+
+	/* Detail of the selected executor, and back. */
+	tmux_keys(&fx.tm, "Home");
+	tmux_keys(&fx.tm, "Enter");
+	cr_assert(wait_for("Methods:"));
+	cr_assert(wait_for("now mean"));
+	cr_expect(wait_for("execution time, last"));
+	tmux_keys(&fx.tm, "Escape");
+	cr_assert(wait_for("EXECUTOR"));
+	cr_expect(wait_gone("Methods:"));
+
+	/* Help lists the keys. */
+	tmux_keys(&fx.tm, "?");
+	cr_assert(wait_for("exectop help"));
+	cr_expect(wait_for("threshold editor"));
+	tmux_keys(&fx.tm, "Escape");
+	cr_assert(wait_gone("exectop help"));
+	tmux_keys(&fx.tm, "F1");
+	cr_assert(wait_for("exectop help"));
+	tmux_keys(&fx.tm, "Escape");
+	cr_assert(wait_for("EXECUTOR"));
+	quit_ok();
+}
+
+static bool
+records_at_least(const char *screen, void *want)
+{
+	return screen_records(screen) >= *(long long *)want;
+}
+
+Test(tui, pause_freezes_table_while_ingest_goes_on)
+{
+	char		*s, *before, *after, *run = path("run.jsonl");
+	long long	 n = 450;
+
+	gen(run, 0, "--records 300 --executors 3 --seed 3");
+	start(120, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(300));
+	tmux_keys(&fx.tm, "p");
+	cr_assert(wait_for("PAUSED"));
+	s = tmux_capture(&fx.tm);
+	before = table_line(s, "D1-Q1");
+	cr_assert_not_null(before);
+	cr_expect_not_null(strstr(before, " 100 "), "%s", before);
+	free(s);
+
+	gen(run, 1, "--records 150 --executors 3 --seed 4");
+	cr_assert(tmux_wait_until(&fx.tm, records_at_least, &n, WAIT));
+	s = tmux_capture(&fx.tm);
+	after = table_line(s, "D1-Q1");
+	cr_expect_str_eq(after, before, "the table moved while paused");
+	free(after);
+	free(s);
+
+	tmux_keys(&fx.tm, "p");
+	cr_assert(wait_gone("PAUSED"));
+	cr_assert(wait_for(" 150 "));
+	s = tmux_capture(&fx.tm);
+	after = table_line(s, "D1-Q1");
+	cr_expect_not_null(strstr(after, " 150 "), "%s", after);
+	free(after);
+	free(s);
+	free(before);
+	free(run);
+	quit_ok();
+}
+
+/* Config for the alert tests: small window so alerts move quickly. */
+static void
+alert_config(const char *baseline, const char *extra)
+{
+	char	*c;
+
+	c = tu_fmt("# test config\nbaseline: \"%s\"\nwindow: 20\n"
+	    "min_samples: 5\nsignificance: 0.05\n%s", baseline,
+	    extra != NULL ? extra : "");
+	write_text("cfg.yaml", c);
+	free(c);
+}
+
+Test(tui, slowdown_raises_crit_and_recovery_clears)
+{
+	gen("base.jsonl", 0, "--records 400 --executors 4 --seed 1");
+	sh("'%s' baseline -o base.yaml base.jsonl", tu_exectop());
+	alert_config("base.yaml", NULL);
+	sh("mkfifo in.fifo");
+	start(130, 32, NULL, "-c cfg.yaml in.fifo");
+	cr_assert(wait_for("waiting for writer"));
+
+	gen("in.fifo", 0, "--records 100 --executors 4 --seed 2");
+	cr_assert(wait_records(100));
+	cr_assert(wait_for("no active regressions"));
+
+	gen("in.fifo", 0, "--records 100 --executors 4 --seed 3 "
+	    "--slow D1-Q2:3");
+	cr_assert(wait_records(200));
+	cr_assert(wait_for("CRIT D1-Q2"));
+	cr_expect(wait_for("Alerts: 1 active (1 critical)"));
+
+	gen("in.fifo", 0, "--records 100 --executors 4 --seed 4");
+	cr_assert(wait_records(300));
+	cr_assert(wait_gone("CRIT D1-Q2"));
+	cr_expect(wait_for("no active regressions"));
+	quit_ok();
+}
+
+static json_t *
+load_json(const char *p)
+{
+	json_error_t	 err;
+	json_t		*j = json_load_file(p, 0, &err);
+
+	cr_assert_not_null(j, "%s: %s (line %d)", p, err.text, err.line);
+	return j;
+}
+
+Test(tui, snapshot_writes_three_files_like_report)
+{
+	glob_t	 g;
+	char	*pat, *out = NULL, *err = NULL, *cmd, *md, *html;
+	json_t	*snap, *rep;
+	size_t	 i;
+	int	 rc;
+
+	gen("base.jsonl", 0, "--records 200 --executors 4 --seed 1");
+	sh("'%s' baseline -o base.yaml base.jsonl", tu_exectop());
+	alert_config("base.yaml", "snapshot:\n  dir: snaps\n");
+	gen("run.jsonl", 0, "--records 120 --executors 4 --seed 5 "
+	    "--slow D1-Q3:2.5");
+	start(120, 30, NULL, "-c cfg.yaml run.jsonl");
+	cr_assert(wait_records(120));
+	tmux_keys(&fx.tm, "s");
+	cr_assert(wait_for("snapshot: snaps/exectop-"));
+
+	pat = tu_fmt("%s/snaps/exectop-*", fx.dir);
+	cr_assert_eq(glob(pat, 0, NULL, &g), 0);
+	cr_assert_eq(g.gl_pathc, 3, "want .json .md .html");
+	md = html = NULL;
+	snap = NULL;
+	for (i = 0; i < g.gl_pathc; i++) {
+		const char *p = g.gl_pathv[i];
+		size_t	    n = strlen(p);
+
+		if (n > 5 && strcmp(p + n - 5, ".json") == 0)
+			snap = load_json(p);
+		else if (n > 3 && strcmp(p + n - 3, ".md") == 0)
+			md = tu_read_file(p, NULL);
+		else if (n > 5 && strcmp(p + n - 5, ".html") == 0)
+			html = tu_read_file(p, NULL);
+	}
+	cr_assert_not_null(snap);
+	cr_assert_not_null(md);
+	cr_assert_not_null(html);
+	cr_expect_not_null(strstr(md, "D1-Q3"));
+	cr_expect_not_null(strstr(html, "<html"));
+	cr_expect_not_null(strstr(html, "D1-Q3"));
+
+	/* The same as `exectop report` on the same records. */
+	cmd = tu_fmt("cd '%s' && '%s' report -c cfg.yaml --fail-on never "
+	    "--format json -o rep.json run.jsonl", fx.dir, tu_exectop());
+	rc = tu_run(cmd, &out, &err);
+	cr_assert_eq(rc, 0, "%s", err);
+	free(cmd);
+	cmd = path("rep.json");
+	rep = load_json(cmd);
+	json_object_del(snap, "timestamp");
+	json_object_del(rep, "timestamp");
+	cr_expect(json_equal(snap, rep), "snapshot JSON differs from report:"
+	    "\n%s\n---\n%s", json_dumps(snap, JSON_COMPACT),
+	    json_dumps(rep, JSON_COMPACT));
+	cr_expect_gt(json_array_size(json_object_get(snap, "regressions")), 0);
+	json_decref(snap);
+	json_decref(rep);
+	free(cmd);
+	free(out);
+	free(err);
+	free(md);
+	free(html);
+	free(pat);
+	globfree(&g);
+	quit_ok();
+}
+
+Test(tui, b_saves_baseline_then_slow_stream_alerts)
+{
+	char	*bl = path("bl.yaml");
+
+	alert_config("bl.yaml", NULL);
+	sh("mkfifo in.fifo");
+	start(130, 32, NULL, "-c cfg.yaml in.fifo");
+	cr_assert(wait_for("none (b saves one)"));
+	gen("in.fifo", 0, "--records 300 --executors 4 --seed 1");
+	cr_assert(wait_records(300));
+	tmux_keys(&fx.tm, "b");
+	cr_assert(wait_for("save a baseline of 4 executors"));
+	tmux_keys(&fx.tm, "y");
+	cr_assert(wait_for("baseline of 4 executors saved to"));
+	cr_assert(tu_wait_file(bl, "D1-Q4", WAIT));
+	cr_expect(wait_for("no active regressions"));
+
+	gen("in.fifo", 0, "--records 100 --executors 4 --seed 2 "
+	    "--slow D1-Q1:4");
+	cr_assert(wait_records(400));
+	cr_assert(wait_for("CRIT D1-Q1"));
+	free(bl);
+	quit_ok();
+}
+
+Test(tui, b_can_be_declined)
+{
+	char		*bl = path("baseline.yaml");
+	struct stat	 st;
+
+	gen("run.jsonl", 0, "--records 50 --executors 2 --seed 1");
+	start(120, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(50));
+	tmux_keys(&fx.tm, "b");
+	cr_assert(wait_for("(y/n)"));
+	tmux_keys(&fx.tm, "n");
+	cr_assert(wait_for("baseline not saved"));
+	cr_expect_eq(stat(bl, &st), -1);
+	free(bl);
+	quit_ok();
+}
+
+Test(tui, config_edit_reloads_and_bad_edit_is_shown)
+{
+	gen("base.jsonl", 0, "--records 200 --executors 4 --seed 1");
+	sh("'%s' baseline -o base.yaml base.jsonl", tu_exectop());
+	alert_config("base.yaml", "thresholds:\n  execution_time_ms: 900\n");
+	gen("run.jsonl", 0, "--records 120 --executors 4 --seed 6 "
+	    "--slow D1-Q4:2");
+	start(120, 30, NULL, "-c cfg.yaml run.jsonl");
+	cr_assert(wait_records(120));
+	cr_assert(wait_for("no active regressions"));
+
+	/* Another window lowers the threshold: the alert appears. */
+	alert_config("base.yaml", "thresholds:\n  execution_time_ms: 20\n");
+	cr_assert(wait_for("config reloaded from cfg.yaml"));
+	cr_assert(wait_for("CRIT D1-Q4"));
+
+	/* A broken edit keeps the old config and says where. */
+	alert_config("base.yaml", "thresholds:\n  execution_time_ms: lots\n");
+	cr_assert(wait_for("cfg.yaml:8"));
+	cr_expect(wait_for("config: cfg.yaml (error)"));
+	cr_expect(wait_for("CRIT D1-Q4"));
+
+	/* Fixed again. */
+	alert_config("base.yaml", "thresholds:\n  execution_time_ms: 900\n");
+	cr_assert(wait_gone("CRIT D1-Q4"));
+	cr_expect(wait_gone("(error)"));
+	quit_ok();
+}
+
+Test(tui, sighup_reloads_sigterm_exits_0)
+{
+	char		*pidf = path("pid"), *s, *cmd, *ex = path("exit.txt");
+	long		 pid;
+
+	write_text("cfg.yaml", "window: 20\n");
+	gen("run.jsonl", 0, "--records 80 --executors 2 --seed 1");
+	cmd = tu_fmt("LC_ALL=C.UTF-8 sh -c 'echo $$ > pid; exec \"%s\" -c "
+	    "cfg.yaml run.jsonl'; echo EXIT=$? > exit.txt", tu_exectop());
+	cr_assert_eq(tmux_start(&fx.tm, 120, 30, fx.dir, cmd), 0);
+	free(cmd);
+	cr_assert(wait_records(80));
+	cr_assert(tu_wait_file(pidf, "\n", WAIT));
+	s = tu_read_file(pidf, NULL);
+	pid = strtol(s, NULL, 10);
+	free(s);
+	cr_assert_gt(pid, 1);
+
+	kill((pid_t)pid, SIGHUP);
+	cr_assert(wait_for("config reloaded from cfg.yaml"));
+	kill((pid_t)pid, SIGTERM);
+	cr_assert(tu_wait_file(ex, "EXIT=0", WAIT));
+	/* The terminal was given back: the table is gone. */
+	cr_expect(wait_gone("EXECUTOR"));
+	free(ex);
+	free(pidf);
+}
+
+Test(tui, ctrl_c_exits_0)
+{
+	char	*ex = path("exit.txt");
+
+	gen("run.jsonl", 0, "--records 20 --executors 2 --seed 1");
+	start(100, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(20));
+	tmux_keys(&fx.tm, "C-c");
+	cr_assert(tu_wait_file(ex, "EXIT=0", WAIT));
+	cr_expect(wait_gone("EXECUTOR"));
+	free(ex);
+}
+
+Test(tui, threshold_editor_w_keeps_comments)
+{
+	char		*cfg = path("cfg.yaml"), *txt;
+	const char	*orig =
+	    "# my thresholds, tuned by hand\n"
+	    "baseline: \"base.yaml\"\n"
+	    "\n"
+	    "thresholds:\n"
+	    "  execution_time_ms: 20   # keep me\n"
+	    "  memory_peak_mb: 30\n"
+	    "\n"
+	    "# how sure before alarming\n"
+	    "significance: 0.05\n"
+	    "window: 20\n";
+
+	gen("base.jsonl", 0, "--records 200 --executors 4 --seed 1");
+	sh("'%s' baseline -o base.yaml base.jsonl", tu_exectop());
+	write_text("cfg.yaml", orig);
+	gen("run.jsonl", 0, "--records 120 --executors 4 --seed 2 "
+	    "--slow D1-Q2:1.5");
+	start(120, 32, NULL, "-c cfg.yaml run.jsonl");
+	cr_assert(wait_records(120));
+	tmux_keys(&fx.tm, "t");
+	cr_assert(wait_for("Threshold editor"));
+	cr_assert(wait_for("threshold execution_time_ms"));
+	cr_expect(wait_for("ONE STEP UP"));
+
+	/* + raises the threshold 20 -> 25 live, reporting its effect. */
+	tmux_keys(&fx.tm, "+");
+	cr_assert(wait_for("execution_time_ms 20% -> 25%"));
+	cr_expect(wait_for("unsaved changes"));
+	/* Enter types an exact value. */
+	tmux_keys(&fx.tm, "Enter");
+	cr_assert(wait_for("new value:"));
+	tmux_keys(&fx.tm, "BSpace");
+	tmux_keys(&fx.tm, "BSpace");
+	tmux_type(&fx.tm, "33");
+	tmux_keys(&fx.tm, "Enter");
+	cr_assert(wait_for("execution_time_ms 25% -> 33%"));
+	/* Down to significance (row 8) and down one step. */
+	tmux_keys(&fx.tm, "End");
+	for (int i = 0; i < 7; i++)
+		tmux_keys(&fx.tm, "Down");
+	tmux_keys(&fx.tm, "-");
+	cr_assert(wait_for("significance 0.05 -> 0.04"));
+
+	tmux_keys(&fx.tm, "w");
+	cr_assert(wait_for("thresholds written to cfg.yaml"));
+	txt = tu_read_file(cfg, NULL);
+	cr_assert_not_null(txt);
+	cr_expect_not_null(strstr(txt, "# my thresholds, tuned by hand\n"),
+	    "%s", txt);
+	cr_expect_not_null(strstr(txt, "  execution_time_ms: 33   # keep me\n"),
+	    "%s", txt);
+	cr_expect_not_null(strstr(txt, "# how sure before alarming\n"), "%s",
+	    txt);
+	cr_expect_not_null(strstr(txt, "significance: 0.04\n"), "%s", txt);
+	cr_expect_not_null(strstr(txt, "  memory_peak_mb: 30\n"), "%s", txt);
+	free(txt);
+	cr_expect(wait_gone("unsaved changes"));
+	tmux_keys(&fx.tm, "Escape");
+	cr_assert(wait_for("EXECUTOR"));
+	free(cfg);
+	quit_ok();
+}
+
+Test(tui, fifo_writers_come_and_go_no_record_lost)
+{
+	int	i;
+
+	sh("mkfifo in.fifo");
+	start(120, 30, NULL, "in.fifo");
+	cr_assert(wait_for("waiting for writer"));
+	for (i = 0; i < 5; i++) {
+		char	*args = tu_fmt("--records 137 --executors 3 --seed %d",
+		    i + 1);
+
+		gen("in.fifo", 0, args);
+		free(args);
+		cr_assert(wait_records(137LL * (i + 1)));
+		/* The writer closed: waiting, not EOF, not spinning. */
+		cr_assert(wait_for("waiting for writer"));
+	}
+	/* One writer that writes in bursts with pauses between. */
+	sh("( for s in 11 12 13; do '%s' gen --records 40 --executors 3 "
+	    "--seed $s; sleep 0.2; done ) > in.fifo", tu_exectop());
+	cr_assert(wait_records(137LL * 5 + 120));
+	quit_ok();
+}
+
+Test(tui, file_append_truncate_rotate_no_record_lost)
+{
+	char	*log = path("app.log"), *old = path("app.log.1");
+
+	gen(log, 0, "--records 100 --executors 3 --seed 1");
+	start(120, 30, NULL, "app.log");
+	cr_assert(wait_records(100));
+	/* Appended lines appear. */
+	gen(log, 1, "--records 50 --executors 3 --seed 2");
+	cr_assert(wait_records(150));
+	/* Truncated and rewritten shorter: read again from 0. */
+	sh("'%s' gen --records 30 --executors 3 --seed 3 > app.log.tmp && "
+	    "cat app.log.tmp > app.log && rm app.log.tmp", tu_exectop());
+	cr_assert(wait_records(180));
+	/* Rotated: the old file's last lines are drained, the new one read. */
+	sh("'%s' gen --records 20 --executors 3 --seed 4 >> app.log && "
+	    "mv app.log app.log.1 && '%s' gen --records 40 --executors 3 "
+	    "--seed 5 > app.log", tu_exectop(), tu_exectop());
+	cr_assert(wait_records(240));
+	/* Missing for a while, then back. */
+	sh("mv app.log app.log.2");
+	cr_assert(wait_for("waiting for file"));
+	gen(log, 0, "--records 10 --executors 3 --seed 6");
+	cr_assert(wait_records(250));
+	free(log);
+	free(old);
+	quit_ok();
+}
+
+Test(tui, resize_to_40x10_and_back)
+{
+	gen("run.jsonl", 0, "--records 100 --executors 4 --seed 1");
+	start(100, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(100));
+	cr_assert_eq(tmux_resize(&fx.tm, 40, 10), 0);
+	cr_assert(wait_for("terminal too small"));
+	cr_assert_eq(tmux_resize(&fx.tm, 100, 30), 0);
+	cr_assert(wait_for("EXECUTOR"));
+	cr_assert(wait_records(100));
+	cr_assert_eq(tmux_resize(&fx.tm, 61, 14), 0);
+	cr_assert(wait_for("EXECUTOR"));
+	cr_assert_eq(tmux_resize(&fx.tm, 200, 50), 0);
+	cr_assert(wait_for("Bottlenecks:"));
+	quit_ok();
+}
+
+Test(tui, stdin_records_keys_from_tty)
+{
+	char	*cmd, *ex = path("exit.txt");
+
+	cmd = tu_fmt("'%s' gen --records 150 --executors 3 --seed 1 | "
+	    "LC_ALL=C.UTF-8 '%s' -; echo EXIT=$? > exit.txt", tu_exectop(),
+	    tu_exectop());
+	cr_assert_eq(tmux_start(&fx.tm, 120, 30, fx.dir, cmd), 0);
+	free(cmd);
+	cr_assert(wait_records(150));
+	cr_assert(wait_for("[EOF]"));
+	tmux_keys(&fx.tm, "p");
+	cr_assert(wait_for("PAUSED"));
+	tmux_keys(&fx.tm, "q");
+	cr_assert(tu_wait_file(ex, "EXIT=0", WAIT));
+	free(ex);
+}
+
+Test(tui, invalid_records_counted_and_shown)
+{
+	char	*log = path("run.jsonl");
+
+	gen(log, 0, "--records 5 --executors 1 --seed 1");
+	tu_write_file(log, "this is not json\n", 17, 1);
+	gen(log, 1, "--records 5 --executors 1 --seed 2");
+	start(120, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(10));
+	cr_assert(wait_for("invalid 1"));
+	tmux_keys(&fx.tm, "i");
+	cr_assert(wait_for("last invalid: "));
+	cr_expect(wait_for(":6 invalid_json"));
+	free(log);
+	quit_ok();
+}
+
+/* Display column where needle starts on the screen line holding it. */
+static int
+display_col(const char *screen, const char *line_key, const char *needle)
+{
+	const char	*l = strstr(screen, line_key), *n;
+	wchar_t		 wbuf[512];
+	char		 prefix[2048];
+	size_t		 len;
+
+	if (l == NULL)
+		return -1;
+	while (l > screen && l[-1] != '\n')
+		l--;
+	if ((n = strstr(l, needle)) == NULL)
+		return -1;
+	len = (size_t)(n - l);
+	if (len >= sizeof prefix)
+		return -1;
+	memcpy(prefix, l, len);
+	prefix[len] = '\0';
+	if (mbstowcs(wbuf, prefix, 512) == (size_t)-1)
+		return -1;
+	return wcswidth(wbuf, 512);
+}
+
+Test(tui, hostile_and_wide_ids_stay_aligned)
+{
+	char		*log = path("run.jsonl"), *s;
+	const char	*lines =
+	    "{\"executor_id\":\"\xe6\x89\xa7\xe8\xa1\x8c\xe5\x99\xa8\",\"execution_time_ms\":10}\n"
+	    "{\"executor_id\":\"plain\",\"execution_time_ms\":10}\n"
+	    "{\"executor_id\":\"\\u001b[31mevil\\u001b]0;pwned\\u0007\",\"execution_time_ms\":10}\n";
+	int		 a, b, c;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	tu_write_file(log, lines, strlen(lines), 0);
+	start(120, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(3));
+	cr_assert(wait_for("\\x1b[31mevil"));
+	s = tmux_capture(&fx.tm);
+	cr_expect_null(strstr(s, "pwned\a"));
+	/* The RUNS column starts at the same display column for all. */
+	a = display_col(s, "\xe6\x89\xa7\xe8\xa1\x8c", "  1 ");
+	b = display_col(s, " plain ", "  1 ");
+	c = display_col(s, "evil", "  1 ");
+	cr_expect_gt(a, 0, "%s", s);
+	cr_expect_eq(a, b, "wide id misaligned:\n%s", s);
+	cr_expect_eq(b, c, "escaped id misaligned:\n%s", s);
+	free(s);
+	free(log);
+	quit_ok();
+}
+
+Test(tui, themes_cycle_and_no_color)
+{
+	char	*ex = path("exit.txt"), *s;
+
+	gen("run.jsonl", 0, "--records 20 --executors 2 --seed 1");
+	start(120, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(20));
+	tmux_keys(&fx.tm, "c");
+	cr_assert(wait_for("theme: light"));
+	tmux_keys(&fx.tm, "c");
+	cr_assert(wait_for("theme: mono"));
+	quit_ok();
+	tmux_stop(&fx.tm);
+	unlink(ex);
+
+	start(120, 30, "NO_COLOR=1", "run.jsonl");
+	cr_assert(wait_records(20));
+	tmux_keys(&fx.tm, "c");
+	cr_assert(wait_for("colours are off"));
+	quit_ok();
+	tmux_stop(&fx.tm);
+	unlink(ex);
+
+	/* A bad theme file: exit 2 naming file:line. */
+	write_text("bad.yaml", "colors:\n  header:\n    fg: chartreuse\n");
+	start(120, 30, NULL, "--theme bad.yaml run.jsonl");
+	cr_assert(tu_wait_file(ex, "EXIT=2", WAIT));
+	cr_assert(wait_for("bad.yaml:3:"));
+	s = tmux_capture(&fx.tm);
+	cr_expect_not_null(strstr(s, "chartreuse"), "%s", s);
+	free(s);
+	free(ex);
+}
+
+Test(tui, refuses_unusable_terminals)
+{
+	char	*cmd, *err = NULL, *ex = path("exit.txt");
+	int	 rc;
+
+	gen("run.jsonl", 0, "--records 5 --executors 1 --seed 1");
+	/* stdout not a terminal. */
+	cmd = tu_fmt("cd '%s' && '%s' run.jsonl > out.txt", fx.dir,
+	    tu_exectop());
+	rc = tu_run(cmd, NULL, &err);
+	cr_expect_eq(rc, 2);
+	cr_expect_not_null(strstr(err, "not a terminal"), "%s", err);
+	free(cmd);
+	free(err);
+
+	/* TERM=dumb, and TERM unset, inside a real terminal. */
+	start(120, 30, "TERM=dumb", "run.jsonl");
+	cr_assert(tu_wait_file(ex, "EXIT=2", WAIT));
+	cr_expect(wait_for("'dumb'"));
+	tmux_stop(&fx.tm);
+	unlink(ex);
+	start(120, 30, "env -u TERM", "run.jsonl");
+	cr_assert(tu_wait_file(ex, "EXIT=2", WAIT));
+	cr_expect(wait_for("TERM unset"));
+	free(ex);
+}
