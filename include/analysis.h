@@ -88,11 +88,13 @@ struct analysis {
 	size_t		  nbottlenecks;
 
 	/* Top top_n by average execution time, memory footprint and
-	 * serialization time, descending. */
+	 * serialization time, descending (executors with that metric). */
 	const struct executor **slowest;
+	size_t		  nslowest;
 	const struct executor **memory_intensive;
+	size_t		  nmemory_intensive;
 	const struct executor **serialization_heavy;
-	size_t		  nrank;
+	size_t		  nserialization_heavy;
 
 	/* Summary over all executors. */
 	uint64_t	  total_runs;

@@ -293,7 +293,8 @@ analysis_rank(const struct model *m, enum metric k, size_t n, size_t *outn)
 			v[cnt++] = m->execs[i];
 	}
 	sort_ctx_metric = k;
-	qsort(v, cnt, sizeof *v, mean_cmp);
+	if (cnt > 1)
+		qsort(v, cnt, sizeof *v, mean_cmp);
 	*outn = cnt < n ? cnt : n;
 	return v;
 }
@@ -312,7 +313,8 @@ analysis_bottlenecks(struct analysis *a, const struct model *m,
 	for (i = 0; i < m->nexecs; i++)
 		v[i] = m->execs[i];
 	sort_ctx_a = a;
-	qsort(v, m->nexecs, sizeof *v, score_cmp);
+	if (m->nexecs > 1)
+		qsort(v, m->nexecs, sizeof *v, score_cmp);
 	n = m->nexecs < cfg->top_n ? m->nexecs : cfg->top_n;
 	a->bottlenecks = xcalloc(n ? n : 1, sizeof *a->bottlenecks);
 	a->nbottlenecks = n;
@@ -400,14 +402,12 @@ analysis_run(const struct model *m, const struct baseline *bl,
 	a->success_rate = a->total_runs > 0 ? (double)(a->total_runs -
 	    a->total_failures) / (double)a->total_runs : NAN;
 
-	qsort(lists[FINDING_REGRESSION].v, lists[FINDING_REGRESSION].n,
-	    sizeof (struct finding), regression_cmp);
-	qsort(lists[FINDING_IMPROVEMENT].v, lists[FINDING_IMPROVEMENT].n,
-	    sizeof (struct finding), improvement_cmp);
-	qsort(lists[FINDING_PENDING].v, lists[FINDING_PENDING].n,
-	    sizeof (struct finding), id_cmp);
-	qsort(lists[FINDING_NEW].v, lists[FINDING_NEW].n,
-	    sizeof (struct finding), id_cmp);
+	for (k = 0; k < 4; k++) {
+		if (lists[k].n > 1)
+			qsort(lists[k].v, lists[k].n, sizeof (struct finding),
+			    k == FINDING_REGRESSION ? regression_cmp :
+			    k == FINDING_IMPROVEMENT ? improvement_cmp : id_cmp);
+	}
 	a->regressions = lists[FINDING_REGRESSION].v;
 	a->nregressions = lists[FINDING_REGRESSION].n;
 	for (i = 0; i < a->nregressions; i++) {
@@ -422,15 +422,12 @@ analysis_run(const struct model *m, const struct baseline *bl,
 	a->nfresh = lists[FINDING_NEW].n;
 
 	analysis_bottlenecks(a, m, cfg);
-	a->slowest = analysis_rank(m, METRIC_EXEC_TIME, cfg->top_n, &a->nrank);
+	a->slowest = analysis_rank(m, METRIC_EXEC_TIME, cfg->top_n,
+	    &a->nslowest);
 	a->memory_intensive = analysis_rank(m, METRIC_MEM_FOOTPRINT, cfg->top_n,
-	    &i);
-	if (i < a->nrank)
-		a->nrank = i;
+	    &a->nmemory_intensive);
 	a->serialization_heavy = analysis_rank(m, METRIC_SER_TIME, cfg->top_n,
-	    &i);
-	if (i < a->nrank)
-		a->nrank = i;
+	    &a->nserialization_heavy);
 	return a;
 }
 

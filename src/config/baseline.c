@@ -258,8 +258,8 @@ baseline_metric_stats(struct baseline_ctx *ctx, const struct ynode *map,
 	int			 k, rc = -1;
 
 	if (map->type != YNODE_MAP) {
-		return baseline_error(ctx, map->line, mkey, "expected a mapping "
-		    "of n, mean, variance, min, max, p50, p95");
+		return baseline_error(ctx, map->line, mkey, "expected a "
+		    "mapping of n, mean, variance, min, max, p50, p95");
 	}
 	for (i = 0; i < map->n; i++) {
 		for (k = 0; k < BF_COUNT; k++) {
@@ -469,7 +469,7 @@ baseline_walk_profiler(struct baseline_ctx *ctx, struct baseline *b,
 		nmetrics = 0;
 		for (j = 0; j < em->n; j++) {
 			if ((m = metric_from_name(em->keys[j])) < 0)
-				continue;	/* other ExecutorMetrics fields */
+				continue;	/* other ExecutorMetrics */
 			nmetrics++;
 			f = em->items[j];
 			if (f->type == YNODE_SCALAR && f->plain &&

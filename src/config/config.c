@@ -8,6 +8,9 @@
  * naming file, line and dotted key.  The result is built in a temporary
  * struct and only moved into place when everything was valid.
  *
+ * A threshold may be "off": that metric is not checked, even when it is
+ * checked by default.
+ *
  * config_write_back() edits the file text rather than re-emitting YAML:
  * it parses the file again, replaces the bytes of each tuned scalar, and
  * inserts lines for keys the file does not have, so every comment, blank
@@ -301,6 +304,14 @@ config_baseline(struct config_ctx *ctx, struct config *cfg,
 	return 0;
 }
 
+/* "off": a threshold that is not checked (even one on by default). */
+static bool
+config_is_off(const struct ynode *node)
+{
+	return node->type == YNODE_SCALAR && node->plain &&
+	    strcmp(node->scalar, "off") == 0;
+}
+
 static int
 config_thresholds(struct config_ctx *ctx, struct config *cfg,
     const struct ynode *map)
@@ -318,6 +329,11 @@ config_thresholds(struct config_ctx *ctx, struct config *cfg,
 			    "memory_peak_mb, serialization_time_ms, "
 			    "serialization_size_bytes");
 		}
+		config_set_pos(&cfg->pos_threshold[m], map->items[i]);
+		if (config_is_off(map->items[i])) {
+			cfg->has_threshold[m] = false;
+			continue;
+		}
 		key = xasprintf("thresholds.%s", map->keys[i]);
 		if (config_number(ctx, map->items[i], key, 0, false, INFINITY,
 		    false, &cfg->threshold[m]) != 0) {
@@ -326,7 +342,6 @@ config_thresholds(struct config_ctx *ctx, struct config *cfg,
 		}
 		free(key);
 		cfg->has_threshold[m] = true;
-		config_set_pos(&cfg->pos_threshold[m], map->items[i]);
 	}
 	return 0;
 }
@@ -782,6 +797,8 @@ config_value_text(const struct config *cfg, const char *key, char **cause)
 		return config_format_double(cfg->significance);
 	}
 	m = metric_from_name(key);
+	if (m >= 0 && !cfg->has_threshold[m])
+		return xstrdup("off");
 	if (m < 0 || !isfinite(cfg->threshold[m]) || cfg->threshold[m] < 0)
 		goto bad;
 	return config_format_double(cfg->threshold[m]);
@@ -825,7 +842,8 @@ config_insert(struct config_edits *edits, const char *buf, size_t len,
 		return;
 	}
 	if (map != NULL)
-		at = config_after_line(buf, len, config_last_end(buf, map), &nl);
+		at = config_after_line(buf, len, config_last_end(buf, map),
+		    &nl);
 	else {
 		at = len;
 		nl = len > 0 && buf[len - 1] != '\n';
@@ -845,6 +863,7 @@ config_plan(const struct config *cfg, const char *buf, size_t len,
     const struct ynode *root, struct config_edits *edits, char **cause)
 {
 	const struct ynode	*thr, *v;
+	struct config		 defaults;
 	char			*root_add[CONFIG_NTUNED + 1];
 	char			*thr_add[METRIC_COUNT];
 	size_t			 nroot = 0, nthr = 0, i;
@@ -868,14 +887,17 @@ config_plan(const struct config *cfg, const char *buf, size_t len,
 		return -1;
 	}
 
-	/* The thresholds. */
+	/* The thresholds; one that is off but on by default is written as
+	 * "off", one off by default and absent from the file is left out. */
+	config_defaults(&defaults);
 	for (m = 0; m < METRIC_COUNT; m++) {
-		if (!cfg->has_threshold[m])
-			continue;	/* left as the file has it */
+		v = ynode_get(thr, metric_name(m));
+		if (!cfg->has_threshold[m] && v == NULL &&
+		    !defaults.has_threshold[m])
+			continue;
 		if ((value = config_value_text(cfg, metric_name(m),
 		    cause)) == NULL)
 			goto fail;
-		v = ynode_get(thr, metric_name(m));
 		if (v != NULL && v->type == YNODE_SCALAR) {
 			config_edit_add(edits, v->start, v->end, value);
 			continue;
@@ -902,8 +924,8 @@ config_plan(const struct config *cfg, const char *buf, size_t len,
 			block = xstrdup("thresholds:");
 		for (i = 0; i < nthr; i++) {
 			if (flow_root) {
-				t = xasprintf("%s%s%s", block, i > 0 ? ", " : "",
-				    thr_add[i]);
+				t = xasprintf("%s%s%s", block,
+				    i > 0 ? ", " : "", thr_add[i]);
 			} else {
 				t = xasprintf("%s\n%*s%s", block,
 				    root_indent + 2, "", thr_add[i]);
@@ -991,8 +1013,9 @@ config_same_tuned(const struct config *a, const struct config *b)
 	int	m;
 
 	for (m = 0; m < METRIC_COUNT; m++) {
-		if (a->has_threshold[m] &&
-		    (!b->has_threshold[m] || a->threshold[m] != b->threshold[m]))
+		if (a->has_threshold[m] != b->has_threshold[m])
+			return false;
+		if (a->has_threshold[m] && a->threshold[m] != b->threshold[m])
 			return false;
 	}
 	return a->critical_factor == b->critical_factor &&

@@ -411,12 +411,14 @@ ydoc_event(struct ydoc_parse *p, const yaml_event_t *ev)
 	case YAML_MAPPING_START_EVENT:
 		if (ev->type == YAML_SEQUENCE_START_EVENT) {
 			type = YNODE_SEQ;
-			if (ydoc_check_props(p, ev, ev->data.sequence_start.anchor,
+			if (ydoc_check_props(p, ev,
+			    ev->data.sequence_start.anchor,
 			    ev->data.sequence_start.tag) != 0)
 				return -1;
 		} else {
 			type = YNODE_MAP;
-			if (ydoc_check_props(p, ev, ev->data.mapping_start.anchor,
+			if (ydoc_check_props(p, ev,
+			    ev->data.mapping_start.anchor,
 			    ev->data.mapping_start.tag) != 0)
 				return -1;
 		}

@@ -169,20 +169,24 @@ report_rank_metric(enum report_rank r)
 }
 
 const struct executor *const *
-report_rank_list(const struct report_ctx *ctx, enum report_rank r)
+report_rank_list(const struct report_ctx *ctx, enum report_rank r, size_t *n)
 {
 	const struct analysis	*a = ctx->analysis;
 
 	switch (r) {
 	case RANK_SLOWEST:
+		*n = a->nslowest;
 		return a->slowest;
 	case RANK_MEMORY:
+		*n = a->nmemory_intensive;
 		return a->memory_intensive;
 	case RANK_SERIALIZATION:
+		*n = a->nserialization_heavy;
 		return a->serialization_heavy;
 	case RANK_COUNT:
 		break;
 	}
+	*n = 0;
 	return NULL;
 }
 

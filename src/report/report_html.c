@@ -416,21 +416,21 @@ h_rankings(FILE *fp, const struct report_ctx *ctx)
 	const struct executor *const	*list;
 	enum report_rank		 r;
 	enum metric			 m;
-	size_t				 i;
+	size_t				 i, nr;
 
 	fputs("<section id=\"rankings\">\n<h2>Rankings</h2>\n", fp);
 	for (r = 0; r < RANK_COUNT; r++) {
 		m = report_rank_metric(r);
-		list = report_rank_list(ctx, r);
+		list = report_rank_list(ctx, r, &nr);
 		fprintf(fp, "<h3>%s</h3>\n", report_rank_title(r));
-		if (list == NULL || ctx->analysis->nrank == 0) {
+		if (list == NULL || nr == 0) {
 			h_none(fp);
 			continue;
 		}
 		fprintf(fp, "<table class=\"sortable\">\n<thead><tr><th>#</th>"
 		    "<th>Executor</th><th>Avg %s (%s)</th></tr></thead>\n"
 		    "<tbody>\n", metric_label(m), metric_unit(m));
-		for (i = 0; i < ctx->analysis->nrank; i++) {
+		for (i = 0; i < nr; i++) {
 			fputs("<tr>", fp);
 			h_td_int(fp, i + 1);
 			h_td(fp, list[i]->id);

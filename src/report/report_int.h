@@ -43,8 +43,9 @@ enum report_rank {
 const char	*report_rank_name(enum report_rank);	/* JSON key */
 const char	*report_rank_title(enum report_rank);	/* heading */
 enum metric	 report_rank_metric(enum report_rank);
+/* The ranking's executors; *n is how many. */
 const struct executor *const *report_rank_list(const struct report_ctx *,
-		    enum report_rank);
+		    enum report_rank, size_t *n);
 /* The average the ranking used for ex (read from the model), NAN when
  * none. */
 double		 report_rank_value(const struct executor *, enum report_rank);

@@ -190,12 +190,12 @@ rj_rankings(const struct report_ctx *ctx)
 	json_t				*o = json_object(), *a, *e;
 	const struct executor *const	*list;
 	enum report_rank		 r;
-	size_t				 i;
+	size_t				 i, nr;
 
 	for (r = 0; r < RANK_COUNT; r++) {
 		a = json_array();
-		list = report_rank_list(ctx, r);
-		for (i = 0; list != NULL && i < ctx->analysis->nrank; i++) {
+		list = report_rank_list(ctx, r, &nr);
+		for (i = 0; list != NULL && i < nr; i++) {
 			e = json_object();
 			rj_set(e, "executor_id", rj_str(list[i]->id));
 			rj_set(e, "value",

@@ -273,20 +273,20 @@ md_rankings(FILE *fp, const struct report_ctx *ctx)
 	const struct executor *const	*list;
 	enum report_rank		 r;
 	enum metric			 m;
-	size_t				 i;
+	size_t				 i, nr;
 
 	fputs("## Rankings\n\n", fp);
 	for (r = 0; r < RANK_COUNT; r++) {
 		m = report_rank_metric(r);
-		list = report_rank_list(ctx, r);
+		list = report_rank_list(ctx, r, &nr);
 		fprintf(fp, "### %s\n\n", report_rank_title(r));
-		if (list == NULL || ctx->analysis->nrank == 0) {
+		if (list == NULL || nr == 0) {
 			md_none(fp);
 			continue;
 		}
 		fprintf(fp, "| # | Executor | Avg %s (%s) |\n"
 		    "| ---: | --- | ---: |\n", metric_label(m), metric_unit(m));
-		for (i = 0; i < ctx->analysis->nrank; i++) {
+		for (i = 0; i < nr; i++) {
 			fprintf(fp, "| %zu |", i + 1);
 			md_cell(fp, list[i]->id);
 			md_num(fp, report_rank_value(list[i], r),

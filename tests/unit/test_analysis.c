@@ -276,7 +276,9 @@ Test(analysis, bottleneck_scores_and_order)
 	cr_assert(strstr(a->bottlenecks[0].recommendation, "execution time") != NULL);
 	cr_assert_str_eq(a->bottlenecks[2].recommendation,
 	    "Performance acceptable, monitor for regressions");
-	cr_assert_eq(a->nrank, 3);
+	cr_assert_eq(a->nslowest, 3);
+	cr_assert_eq(a->nmemory_intensive, 3);
+	cr_assert_eq(a->nserialization_heavy, 3);
 	cr_assert_str_eq(a->slowest[0]->id, "high");
 	cr_assert_str_eq(a->serialization_heavy[2]->id, "mid2");
 	cr_assert_eq(a->total_runs, 4);

@@ -705,6 +705,48 @@ Test(config, write_back_adds_missing_keys)
 	write_back_case("---\nwindow: 4\n...\n", "window: 4\nthresholds:");
 }
 
+Test(config, threshold_off)
+{
+	char		*path = put("o.yaml", "thresholds:\n  memory_peak_mb: off\n"
+			    "  execution_time_ms: 5\nwindow: 1\n", 67);
+	struct config	 c, d;
+	char		*cause = NULL, *now;
+
+	load_ok(&c, path);
+	cr_assert(!c.has_threshold[METRIC_MEM_PEAK]);
+	cr_assert(c.has_threshold[METRIC_EXEC_TIME]);
+	cr_assert(c.has_threshold[METRIC_SER_TIME]);	/* default */
+
+	/* Turned off in the TUI: written as "off", in place or added. */
+	c.has_threshold[METRIC_EXEC_TIME] = false;
+	c.has_threshold[METRIC_SER_TIME] = false;
+	c.has_threshold[METRIC_MEM_PEAK] = true;
+	c.threshold[METRIC_MEM_PEAK] = 44;
+	cr_assert_eq(config_write_back(&c, &cause), 0, "%s", cause);
+	now = tu_read_file(path, NULL);
+	cr_assert(strstr(now, "thresholds:\n  memory_peak_mb: 44\n"
+	    "  execution_time_ms: off\n") != NULL, "%s", now);
+	cr_assert(strstr(now, "  serialization_time_ms: off\n") != NULL,
+	    "%s", now);
+	cr_assert_null(strstr(now, "serialization_size_bytes"), "%s", now);
+	load_ok(&d, path);
+	cr_assert(!d.has_threshold[METRIC_EXEC_TIME]);
+	cr_assert(!d.has_threshold[METRIC_SER_TIME]);
+	cr_assert(!d.has_threshold[METRIC_SER_SIZE]);
+	cr_assert(d.has_threshold[METRIC_MEM_PEAK]);
+	cr_assert_eq(d.threshold[METRIC_MEM_PEAK], 44);
+	config_free(&c);
+	config_free(&d);
+	free(now);
+	free(path);
+
+	/* Only "off" itself. */
+	EXPECT("thresholds:\n  memory_peak_mb: Off\n",
+	    "@:2: key 'thresholds.memory_peak_mb': expected a number", NULL);
+	EXPECT("thresholds:\n  memory_peak_mb: 'off'\n",
+	    "@:2: key 'thresholds.memory_peak_mb'", NULL);
+}
+
 Test(config, write_back_errors)
 {
 	struct config	 c;

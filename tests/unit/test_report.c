@@ -381,7 +381,7 @@ Test(report_json, hand_computed_values)
 
 	/* rankings: the average used for ranking */
 	arr = jget(doc, "executor_rankings.slowest");
-	cr_assert_eq(json_array_size(arr), fx.an->nrank);
+	cr_assert_eq(json_array_size(arr), fx.an->nslowest);
 	cr_assert_geq(json_array_size(arr), 1);
 	e = json_array_get(arr, 0);
 	cr_expect_str_eq(jstr(e, "executor_id"), "A");
