@@ -93,6 +93,50 @@ bench: deps
 	$(BUILD)/bench/bench $(CURDIR)/$(BUILD)/exectop $(CURDIR)/$(BUILD)/bench/bare_parse $(CURDIR)/$(BUILD)/bench $(BENCH)
 	cp $(BUILD)/bench/results.md tests/bench/results.md
 
+# ---------------------------------------------------------------------------
+# install / uninstall (issue 6)
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=]
+#     $(PREFIX)/bin/exectop
+#     $(PREFIX)/share/man/man1/exectop.1
+#     $(PREFIX)/share/exectop/exectop.yaml     the default config
+#     $(PREFIX)/share/exectop/baseline.yaml    the demo's baseline
+#     $(PREFIX)/share/exectop/themes/*.yaml
+#     $(PREFIX)/share/bash-completion/completions/exectop
+#   make uninstall removes exactly those (and the two exectop directories
+#   when empty).
+#
+# The binary finds its data relative to itself (PREFIX/bin/../share/exectop),
+# so a DESTDIR staging tree or a moved PREFIX works; DATADIR is also compiled
+# into src/util/paths.c as a fallback for when /proc/self/exe is unreadable.
+INSTALL	?= install
+BINDIR	 = $(PREFIX)/bin
+MANDIR	 = $(PREFIX)/share/man
+DATADIR	 = $(PREFIX)/share/exectop
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+THEMES	 = $(sort $(wildcard themes/*.yaml))
+
+$(BUILD)/obj/src/util/paths.o: ALL_CFLAGS += -DEXECTOP_DATADIR='"$(DATADIR)"'
+
+.PHONY: install uninstall
+install: $(BUILD)/exectop
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 755 $(BUILD)/exectop $(DESTDIR)$(BINDIR)/exectop
+	$(INSTALL) -m 644 exectop.1 $(DESTDIR)$(MANDIR)/man1/exectop.1
+	$(INSTALL) -m 644 config/exectop.yaml $(DESTDIR)$(DATADIR)/exectop.yaml
+	$(INSTALL) -m 644 config/baseline.yaml $(DESTDIR)$(DATADIR)/baseline.yaml
+	$(INSTALL) -m 644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/
+	$(INSTALL) -m 644 config/exectop.bash-completion \
+	    $(DESTDIR)$(BASHCOMPDIR)/exectop
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/exectop $(DESTDIR)$(MANDIR)/man1/exectop.1 \
+	    $(DESTDIR)$(DATADIR)/exectop.yaml $(DESTDIR)$(DATADIR)/baseline.yaml \
+	    $(addprefix $(DESTDIR)$(DATADIR)/,$(THEMES)) \
+	    $(DESTDIR)$(BASHCOMPDIR)/exectop
+	rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
 clean:
 	rm -rf build build-asan
 

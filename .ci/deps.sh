@@ -26,6 +26,14 @@ if [ "$mode" = test ]; then
 	need_cmd valgrind valgrind
 	need_cmd python3 python3
 	need_cmd clang clang
+	# Docs, recipes and the browser test (issue 6): the man page lint,
+	# the shell and multi-machine producer recipes, and the HTML report
+	# opened in headless Chromium driven by a small Node script.
+	need_cmd mandoc mandoc
+	need_cmd jq jq
+	need_cmd socat socat
+	need_cmd node nodejs
+	need_cmd chromium chromium
 fi
 
 [ -z "$missing" ] && exit 0

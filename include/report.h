@@ -1,6 +1,7 @@
 /*
- * report.h - report writers (JSON, Markdown, HTML) over the same model
- * and analysis.  Text from the stream is escaped for each format.
+ * report.h - report writers (JSON, Markdown, HTML, JUnit XML) over the
+ * same model and analysis.  Text from the stream is escaped for each
+ * format.
  */
 #ifndef EXECTOP_REPORT_H
 #define EXECTOP_REPORT_H
@@ -13,7 +14,7 @@ struct analysis;
 struct baseline;
 struct config;
 
-enum report_format { REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML };
+enum report_format { REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, REPORT_JUNIT };
 
 struct report_ctx {
 	const struct model	*model;
@@ -22,11 +23,16 @@ struct report_ctx {
 	const struct config	*config;
 	time_t			 now;		/* report timestamp */
 	const char		*sources;	/* description, e.g. "run.jsonl" */
+	/* The CI gate (report --fail-on): regressions at or above this
+	 * severity are JUnit failures.  SEV_WARNING or SEV_CRITICAL, -1 for
+	 * never; 0 (SEV_NONE, a zeroed ctx) means SEV_CRITICAL. */
+	int			 fail_on;
 };
 
-/* -1 when not a format name ("json", "markdown"/"md", "html"). */
+/* -1 when not a format name ("json", "markdown"/"md", "html", "junit"). */
 int		 report_format_from_name(const char *);
-const char	*report_format_ext(enum report_format);	/* "json", "md", "html" */
+/* "json", "md", "html", "xml". */
+const char	*report_format_ext(enum report_format);
 
 /* Returns 0, or -1 on a write error (errno set). */
 int		 report_write(FILE *, enum report_format, const struct report_ctx *);

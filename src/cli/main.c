@@ -1,15 +1,25 @@
 /*
  * main.c - the exectop command line: the live TUI (default), and the
- * headless `report`, `baseline`, `gen` and `demo` commands.
+ * headless `report`, `baseline`, `gen`, `demo` and `config` commands.
+ *
+ * One table of options drives getopt, which command takes which option,
+ * and each command's --help, so the three never disagree.  The config
+ * file is discovered here (-c, $EXECTOP_CONFIG, the user's XDG file, the
+ * installed default, else built-in defaults); `exectop config --print`
+ * shows the outcome and where each value came from.
  *
  * Exit status: 0 fine, 1 the regression gate tripped (report --fail-on),
- * 2 usage, config or input error.
+ * 2 usage, config or input error.  Every error goes to stderr prefixed
+ * "exectop: ".
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +27,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <fcntl.h>
-
-#include <jansson.h>
 
 #include "analysis.h"
 #include "baseline.h"
@@ -27,75 +34,257 @@
 #include "gen.h"
 #include "ingest.h"
 #include "model.h"
+#include "paths.h"
 #include "report.h"
 #include "tui.h"
 #include "xmalloc.h"
+#include "ydoc.h"
 
 #define EXECTOP_VERSION "0.1.0"
 
-static const char *usage_text =
-"usage: exectop [-c CONFIG] [-b BASELINE] [--theme NAME|FILE] [--no-mouse]\n"
-"               [--no-color] SOURCE...\n"
-"       exectop report [-c CONFIG] [-b BASELINE] [--format json|markdown|html]\n"
-"               [-o FILE] [--fail-on warning|critical|never] [-j N] SOURCE...\n"
-"       exectop baseline [-c CONFIG] -o FILE [-j N] SOURCE...\n"
-"       exectop gen [--records N] [--executors K] [--methods M] [--seed S]\n"
-"               [--profile-seed P] [--slow ID:FACTOR] [--rate R] [--fail-rate F]\n"
-"       exectop demo\n"
-"       exectop --help | --version\n";
+enum cli_cmd {
+	CMD_TUI = 1 << 0,
+	CMD_REPORT = 1 << 1,
+	CMD_BASELINE = 1 << 2,
+	CMD_GEN = 1 << 3,
+	CMD_DEMO = 1 << 4,
+	CMD_CONFIG = 1 << 5,
+	CMD_ALL = (1 << 6) - 1
+};
 
-static const char *help_text =
+struct cli_command {
+	const char	*name;		/* "tui" for the default command */
+	enum cli_cmd	 cmd;
+	const char	*synopsis;
+	const char	*about;		/* one line, for `exectop --help` */
+	const char	*text;		/* the paragraph of `COMMAND --help` */
+};
+
+static const struct cli_command cli_commands[] = {
+	{ "tui", CMD_TUI,
+	  "exectop [-c CONFIG] [-b BASELINE] [--theme NAME|FILE] [--no-mouse]\n"
+	  "               [--no-color] SOURCE...",
+	  "the live terminal UI (no command)",
+	  "The live terminal UI: reads every SOURCE (a regular file followed\n"
+	  "like tail -F, a named FIFO, or - for stdin; several are merged)\n"
+	  "and shows live rankings, bottleneck scores and regression alerts\n"
+	  "against the baseline.  Press ? in it for the keys.\n" },
+	{ "report", CMD_REPORT,
+	  "exectop report [-c CONFIG] [-b BASELINE] [-f json|markdown|html|junit]\n"
+	  "               [-o FILE] [--fail-on warning|critical|never] [-j N]\n"
+	  "               SOURCE...",
+	  "read every source to its end, write a report; the CI gate",
+	  "Reads every SOURCE to its end (a FIFO until its writers close),\n"
+	  "writes a report (JSON to stdout by default; -o writes a file\n"
+	  "atomically) and exits 0, or 1 when a regression at or above\n"
+	  "--fail-on exists.  --format junit writes JUnit XML: one test case\n"
+	  "per executor and checked metric, the gated regressions as failures.\n"
+	  "SOURCE_DATE_EPOCH fixes the report's timestamp.\n" },
+	{ "baseline", CMD_BASELINE,
+	  "exectop baseline [-c CONFIG] -o FILE [-j N] SOURCE...",
+	  "read every source to its end and save a baseline (YAML)",
+	  "Reads every SOURCE to its end and saves the statistics of every\n"
+	  "run as a baseline (YAML, written atomically) to compare later\n"
+	  "runs against with -b.\n" },
+	{ "gen", CMD_GEN,
+	  "exectop gen [--records N] [--executors K] [--methods M] [--seed S]\n"
+	  "               [--profile-seed P] [--slow ID:FACTOR] [--rate R]\n"
+	  "               [--fail-rate F]",
+	  "write a deterministic synthetic stream to stdout",
+	  "Writes a deterministic synthetic record stream to stdout:\n"
+	  "executor i is D<i/5+1>-Q<i%5+1>, records go round-robin.\n" },
+	{ "demo", CMD_DEMO,
+	  "exectop demo [--theme NAME|FILE] [--no-mouse] [--no-color]",
+	  "the TUI fed by the generator through a FIFO (make run)",
+	  "Runs the live UI on the generator (200 records/s, D1-Q2 slowed 3x)\n"
+	  "through a real FIFO, with the shipped config and the demo's\n"
+	  "baseline (next to the binary, in the source tree or installed):\n"
+	  "a CRIT alert shows within seconds.\n" },
+	{ "config", CMD_CONFIG,
+	  "exectop config [--print] [-c CONFIG] [-b BASELINE] [--theme NAME|FILE]",
+	  "print the effective configuration and where each value came from",
+	  "Prints the effective configuration, one key a line, each with\n"
+	  "where its value came from (file:line, or default), the config file\n"
+	  "chosen and why, the baseline, and the theme file that NAME\n"
+	  "resolves to.\n" },
+};
+#define CLI_NCOMMANDS (sizeof cli_commands / sizeof cli_commands[0])
+
+enum {
+	OPT_FAIL_ON = 256, OPT_THEME, OPT_NO_MOUSE, OPT_NO_COLOR, OPT_RECORDS,
+	OPT_EXECUTORS, OPT_METHODS, OPT_SEED, OPT_PROFILE_SEED, OPT_SLOW,
+	OPT_RATE, OPT_FAIL_RATE, OPT_PRINT, OPT_VERSION
+};
+
+struct cli_option {
+	const char	*name;
+	int		 val;		/* short option or OPT_* */
+	const char	*arg;		/* NULL for a flag */
+	unsigned	 cmds;		/* CMD_* bits that take it */
+	const char	*help;
+};
+
+static const struct cli_option cli_options[] = {
+	{ "config", 'c', "FILE", CMD_TUI | CMD_REPORT | CMD_BASELINE |
+	    CMD_CONFIG, "configuration file (YAML); default: discovered,\n"
+	    "see Configuration below" },
+	{ "baseline", 'b', "FILE", CMD_TUI | CMD_REPORT | CMD_CONFIG,
+	    "baseline to compare against (overrides the config's)" },
+	{ "format", 'f', "FMT", CMD_REPORT,
+	    "json (default), markdown (md), html or junit" },
+	{ "output", 'o', "FILE", CMD_REPORT | CMD_BASELINE,
+	    "write to FILE (atomically) instead of stdout" },
+	{ "threads", 'j', "N", CMD_REPORT | CMD_BASELINE,
+	    "parser threads for regular files (default: CPUs)" },
+	{ "fail-on", OPT_FAIL_ON, "LEVEL", CMD_REPORT,
+	    "exit 1 on a regression at or above LEVEL: warning,\n"
+	    "critical (default) or never" },
+	{ "theme", OPT_THEME, "NAME|FILE", CMD_TUI | CMD_DEMO | CMD_CONFIG,
+	    "colour theme: a file, or NAME.yaml in the theme dirs" },
+	{ "no-mouse", OPT_NO_MOUSE, NULL, CMD_TUI | CMD_DEMO,
+	    "no mouse support" },
+	{ "no-color", OPT_NO_COLOR, NULL, CMD_TUI | CMD_DEMO,
+	    "no colours, attributes only (also NO_COLOR)" },
+	{ "records", OPT_RECORDS, "N", CMD_GEN,
+	    "records to write, 0 = endless (default 1000)" },
+	{ "executors", OPT_EXECUTORS, "K", CMD_GEN,
+	    "distinct executors (default 10)" },
+	{ "methods", OPT_METHODS, "M", CMD_GEN,
+	    "methods per executor (default 3)" },
+	{ "seed", OPT_SEED, "S", CMD_GEN,
+	    "run-to-run noise seed (default 1)" },
+	{ "profile-seed", OPT_PROFILE_SEED, "P", CMD_GEN,
+	    "executor profiles seed (default 42)" },
+	{ "slow", OPT_SLOW, "ID:FACTOR", CMD_GEN,
+	    "multiply one executor's times (repeatable)" },
+	{ "rate", OPT_RATE, "R", CMD_GEN,
+	    "records per second, 0 = as fast as possible (default)" },
+	{ "fail-rate", OPT_FAIL_RATE, "F", CMD_GEN,
+	    "fraction of failed runs (default 0.01)" },
+	{ "print", OPT_PRINT, NULL, CMD_CONFIG,
+	    "print the effective configuration (the default)" },
+	{ "help", 'h', NULL, CMD_ALL, "show this help and exit" },
+	{ "version", OPT_VERSION, NULL, CMD_ALL,
+	    "show the version and exit" },
+};
+#define CLI_NOPTIONS (sizeof cli_options / sizeof cli_options[0])
+
+static const char *cli_config_text =
+"Configuration: -c FILE, else $EXECTOP_CONFIG, else\n"
+"$XDG_CONFIG_HOME/exectop/config.yaml (~/.config/exectop/config.yaml),\n"
+"else the installed default (PREFIX/share/exectop/exectop.yaml), else the\n"
+"built-in defaults.  Themes: --theme NAME loads NAME.yaml from\n"
+"~/.config/exectop/themes, then the installed themes.\n"
 "\n"
-"exectop watches executor performance records (JSON Lines) and shows live\n"
-"rankings, bottleneck scores and regression alerts against a baseline.\n"
+"Environment: EXECTOP_CONFIG, XDG_CONFIG_HOME, HOME, NO_COLOR, TERM,\n"
+"SOURCE_DATE_EPOCH.\n"
 "\n"
-"SOURCE is a regular file (followed like tail -F in the TUI), a named FIFO,\n"
-"or - for stdin.  Several sources are merged.\n"
-"\n"
-"Commands:\n"
-"  (none)      the live terminal UI\n"
-"  report      read every source to its end, write a report, exit 0, or 1\n"
-"              when a regression at or above --fail-on exists (CI gate)\n"
-"  baseline    read every source to its end and save a baseline (YAML)\n"
-"  gen         write a deterministic synthetic stream to stdout\n"
-"  demo        the TUI fed by the generator through a FIFO (make run)\n"
-"\n"
-"Options:\n"
-"  -c, --config FILE     configuration (YAML); default: built-in defaults\n"
-"  -b, --baseline FILE   baseline to compare against (overrides the config)\n"
-"  -f, --format FMT      report format: json (default), markdown, html\n"
-"  -o, --output FILE     write the report/baseline to FILE (atomically)\n"
-"  -j, --threads N       parser threads for regular files (default: CPUs)\n"
-"      --fail-on LEVEL   warning, critical (default) or never\n"
-"      --theme NAME|FILE TUI colour theme\n"
-"      --no-mouse        TUI: no mouse support\n"
-"      --no-color        TUI: no colours (also NO_COLOR=1)\n"
-"  gen: --records N (0 = endless, default 1000), --executors K (10),\n"
-"       --methods M (3), --seed S (noise, 1), --profile-seed P (profiles, 42),\n"
-"       --slow ID:FACTOR (repeatable), --rate R (records/s, 0 = max),\n"
-"       --fail-rate F (0.01)\n"
-"\n"
-"Exit status: 0 success, 1 regression gate tripped, 2 usage/config/input error.\n";
+"Exit status: 0 success, 1 regression gate tripped (report --fail-on),\n"
+"2 usage, config or input error.\n";
+
+static const struct cli_command *
+cli_command_of(enum cli_cmd cmd)
+{
+	size_t	i;
+
+	for (i = 0; i < CLI_NCOMMANDS; i++) {
+		if (cli_commands[i].cmd == cmd)
+			return &cli_commands[i];
+	}
+	return &cli_commands[0];
+}
+
+/* "  -c, --config FILE      text" with continuation lines indented. */
+static void
+cli_print_option(FILE *fp, const struct cli_option *o)
+{
+	char		 head[64];
+	const char	*p, *nl;
+	int		 n;
+
+	if (o->val < 256)
+		n = snprintf(head, sizeof head, "  -%c, --%s%s%s", o->val,
+		    o->name, o->arg != NULL ? " " : "",
+		    o->arg != NULL ? o->arg : "");
+	else
+		n = snprintf(head, sizeof head, "      --%s%s%s", o->name,
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+	fputs(head, fp);
+	if (n >= 28)
+		fprintf(fp, "\n%28s", "");
+	else
+		fprintf(fp, "%*s", 28 - n, "");
+	for (p = o->help; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		fprintf(fp, "%.*s\n%28s", (int)(nl - p), p, "");
+	fprintf(fp, "%s\n", p);
+}
+
+static void
+cli_print_options(FILE *fp, enum cli_cmd cmd)
+{
+	size_t	i;
+
+	for (i = 0; i < CLI_NOPTIONS; i++) {
+		if (cli_options[i].cmds & cmd)
+			cli_print_option(fp, &cli_options[i]);
+	}
+}
+
+static void
+cli_usage(FILE *fp, enum cli_cmd cmd)
+{
+	fprintf(fp, "usage: %s\n", cli_command_of(cmd)->synopsis);
+}
 
 static void __attribute__((noreturn))
+cli_help(enum cli_cmd cmd)
+{
+	const struct cli_command	*c = cli_command_of(cmd);
+	size_t				 i;
+
+	if (cmd != CMD_TUI) {
+		cli_usage(stdout, cmd);
+		printf("\n%s\nOptions:\n", c->text);
+		cli_print_options(stdout, cmd);
+		printf("\n%s", cli_config_text);
+		exit(0);
+	}
+	for (i = 0; i < CLI_NCOMMANDS; i++)
+		printf("%s %s\n", i == 0 ? "usage:" : "      ",
+		    cli_commands[i].synopsis);
+	printf("       exectop COMMAND --help | --version\n\n");
+	printf("exectop watches executor performance records (JSON Lines) and "
+	    "shows live\nrankings, bottleneck scores and regression alerts "
+	    "against a baseline.\n\n%s\nCommands:\n", c->text);
+	for (i = 0; i < CLI_NCOMMANDS; i++)
+		printf("  %-10s  %s\n", i == 0 ? "(none)" : cli_commands[i].name,
+		    cli_commands[i].about);
+	printf("\nOptions of the live UI (exectop COMMAND --help shows a "
+	    "command's own):\n");
+	cli_print_options(stdout, CMD_TUI);
+	printf("\n%s", cli_config_text);
+	exit(0);
+}
+
+static enum cli_cmd cli_current = CMD_TUI;
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
 {
-	va_list	ap;
+	const struct cli_command	*c = cli_command_of(cli_current);
+	va_list				 ap;
 
 	fputs("exectop: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\n", stderr);
-	fputs(usage_text, stderr);
+	cli_usage(stderr, cli_current);
+	fprintf(stderr, "Try 'exectop%s%s --help'.\n",
+	    cli_current == CMD_TUI ? "" : " ",
+	    cli_current == CMD_TUI ? "" : c->name);
 	exit(2);
 }
-
-enum {
-	OPT_FAIL_ON = 256, OPT_THEME, OPT_NO_MOUSE, OPT_NO_COLOR, OPT_RECORDS,
-	OPT_EXECUTORS, OPT_METHODS, OPT_SEED, OPT_PROFILE_SEED, OPT_SLOW,
-	OPT_RATE, OPT_FAIL_RATE, OPT_HELP, OPT_VERSION
-};
 
 /* Parser threads for regular files: -j, else the online CPUs. */
 static unsigned
@@ -106,32 +295,9 @@ cli_default_threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-static const struct option long_opts[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "baseline", required_argument, NULL, 'b' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "threads", required_argument, NULL, 'j' },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "theme", required_argument, NULL, OPT_THEME },
-	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
-	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-	{ "records", required_argument, NULL, OPT_RECORDS },
-	{ "executors", required_argument, NULL, OPT_EXECUTORS },
-	{ "methods", required_argument, NULL, OPT_METHODS },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "profile-seed", required_argument, NULL, OPT_PROFILE_SEED },
-	{ "slow", required_argument, NULL, OPT_SLOW },
-	{ "rate", required_argument, NULL, OPT_RATE },
-	{ "fail-rate", required_argument, NULL, OPT_FAIL_RATE },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
-
 /* Everything the command line can say; each command reads its part. */
 struct cli {
-	const char	*command;
+	enum cli_cmd	 cmd;
 	const char	*config;
 	const char	*baseline;
 	const char	*output;
@@ -171,62 +337,67 @@ parse_double(const char *opt, const char *s, double lo, double hi)
 	return v;
 }
 
-/* Which options each command takes ('*' = every command). */
-static int
-option_allowed(const char *cmd, int opt)
+static bool
+cli_option_allowed(enum cli_cmd cmd, int val)
 {
-	int	gen = strcmp(cmd, "gen") == 0;
+	size_t	i;
 
-	switch (opt) {
-	case 'c':
-	case 'b':
-		return !gen && strcmp(cmd, "demo") != 0 &&
-		    (opt == 'c' || strcmp(cmd, "baseline") != 0);
-	case 'f':
-	case OPT_FAIL_ON:
-		return strcmp(cmd, "report") == 0;
-	case 'o':
-	case 'j':
-		return strcmp(cmd, "report") == 0 || strcmp(cmd, "baseline") == 0;
-	case OPT_THEME:
-	case OPT_NO_MOUSE:
-	case OPT_NO_COLOR:
-		return strcmp(cmd, "tui") == 0 || strcmp(cmd, "demo") == 0;
-	case OPT_HELP:
-	case OPT_VERSION:
-		return 1;
-	default:
-		return gen;
+	for (i = 0; i < CLI_NOPTIONS; i++) {
+		if (cli_options[i].val == val)
+			return (cli_options[i].cmds & cmd) != 0;
 	}
+	return false;
 }
 
 static void
 cli_parse(struct cli *c, int argc, char **argv)
 {
-	int	ch, idx;
+	struct option	 longs[CLI_NOPTIONS + 1];
+	char		 shorts[32];
+	size_t		 i, ns;
+	int		 ch, idx;
 
 	memset(c, 0, sizeof *c);
-	c->command = "tui";
+	c->cmd = CMD_TUI;
 	c->format = REPORT_JSON;
 	c->fail_on = SEV_CRITICAL;
 	gen_defaults(&c->gen);
 	c->gen.records = 1000;
-	if (argc > 1 && (strcmp(argv[1], "report") == 0 ||
-	    strcmp(argv[1], "baseline") == 0 || strcmp(argv[1], "gen") == 0 ||
-	    strcmp(argv[1], "demo") == 0)) {
-		c->command = argv[1];
-		argv++;
-		argc--;
+	for (i = 1; argc > 1 && i < CLI_NCOMMANDS; i++) {
+		if (strcmp(argv[1], cli_commands[i].name) == 0) {
+			c->cmd = cli_commands[i].cmd;
+			argv++;
+			argc--;
+			break;
+		}
 	}
+	cli_current = c->cmd;
 	c->threads = cli_default_threads();
-	while ((ch = getopt_long(argc, argv, ":c:b:f:o:j:", long_opts, &idx)) != -1) {
+
+	memset(longs, 0, sizeof longs);
+	ns = 0;
+	shorts[ns++] = ':';
+	for (i = 0; i < CLI_NOPTIONS; i++) {
+		longs[i].name = cli_options[i].name;
+		longs[i].has_arg = cli_options[i].arg != NULL ?
+		    required_argument : no_argument;
+		longs[i].val = cli_options[i].val;
+		if (cli_options[i].val < 256) {
+			shorts[ns++] = (char)cli_options[i].val;
+			if (cli_options[i].arg != NULL)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns] = '\0';
+
+	while ((ch = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
 		if (ch == '?')
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		if (ch == ':')
 			usage_error("option '%s' needs a value", argv[optind - 1]);
-		if (!option_allowed(c->command, ch))
+		if (!cli_option_allowed(c->cmd, ch))
 			usage_error("option '%s' does not apply to %s",
-			    argv[optind - 1], c->command);
+			    argv[optind - 1], cli_command_of(c->cmd)->name);
 		switch (ch) {
 		case 'c':
 			c->config = optarg;
@@ -237,7 +408,7 @@ cli_parse(struct cli *c, int argc, char **argv)
 		case 'f':
 			if ((c->format = report_format_from_name(optarg)) == -1)
 				usage_error("unknown format '%s' (json, markdown, "
-				    "html)", optarg);
+				    "html, junit)", optarg);
 			break;
 		case 'o':
 			c->output = optarg;
@@ -297,10 +468,10 @@ cli_parse(struct cli *c, int argc, char **argv)
 		case OPT_FAIL_RATE:
 			c->gen.fail_rate = parse_double("--fail-rate", optarg, 0, 1);
 			break;
-		case OPT_HELP:
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
+		case OPT_PRINT:
+			break;
+		case 'h':
+			cli_help(c->cmd);
 		case OPT_VERSION:
 			printf("exectop %s\n", EXECTOP_VERSION);
 			exit(0);
@@ -310,22 +481,84 @@ cli_parse(struct cli *c, int argc, char **argv)
 	c->nsources = (size_t)(argc - optind);
 }
 
-/* Loads -c (or the defaults) and the baseline (-b, else the config's). */
+/* Where the configuration came from, for `config --print`. */
+struct cli_cfgsrc {
+	char		*path;		/* NULL: built-in defaults */
+	const char	*origin;	/* "-c", "$EXECTOP_CONFIG", ... */
+};
+
+/*
+ * Picks the config file: -c FILE, else $EXECTOP_CONFIG (non-empty), else
+ * the user's config.yaml when it exists, else the installed default when
+ * it exists, else none (built-in defaults).  A file named by -c or
+ * $EXECTOP_CONFIG must exist (loading it reports the error).
+ */
+static void
+cli_config_find(const struct cli *c, struct cli_cfgsrc *src)
+{
+	const char	*env = getenv("EXECTOP_CONFIG"), *x;
+	char		*dir, *p;
+
+	src->path = NULL;
+	src->origin = "built-in defaults";
+	if (c->config != NULL) {
+		src->path = xstrdup(c->config);
+		src->origin = "-c";
+		return;
+	}
+	if (env != NULL && *env != '\0') {
+		src->path = xstrdup(env);
+		src->origin = "$EXECTOP_CONFIG";
+		return;
+	}
+	if ((dir = paths_user_dir()) != NULL) {
+		p = xasprintf("%s/config.yaml", dir);
+		free(dir);
+		if (access(p, F_OK) == 0) {
+			x = getenv("XDG_CONFIG_HOME");
+			src->path = p;
+			src->origin = x != NULL && x[0] == '/' ?
+			    "$XDG_CONFIG_HOME/exectop/config.yaml" :
+			    "~/.config/exectop/config.yaml";
+			return;
+		}
+		free(p);
+	}
+	if ((dir = paths_data_dir()) != NULL) {
+		p = xasprintf("%s/exectop.yaml", dir);
+		free(dir);
+		if (access(p, F_OK) == 0) {
+			src->path = p;
+			src->origin = "installed default";
+			return;
+		}
+		free(p);
+	}
+}
+
+/* Loads the config (see cli_config_find) and the baseline (-b, else the
+ * config's); bl may be NULL when no baseline is wanted. */
 static int
 cli_load(const struct cli *c, struct config *cfg, struct baseline **bl)
 {
-	const char	*bpath;
-	char		*cause = NULL;
+	struct cli_cfgsrc	 src;
+	const char		*bpath;
+	char			*cause = NULL;
 
+	cli_config_find(c, &src);
 	config_defaults(cfg);
-	if (c->config != NULL && config_load(cfg, c->config, &cause) == -1) {
+	if (src.path != NULL && config_load(cfg, src.path, &cause) == -1) {
 		fprintf(stderr, "exectop: %s\n", cause);
 		free(cause);
+		free(src.path);
 		return -1;
 	}
+	free(src.path);
+	if (bl == NULL)
+		return 0;
 	*bl = NULL;
 	bpath = c->baseline != NULL ? c->baseline : cfg->baseline;
-	if (bl != NULL && bpath != NULL && baseline_load(bl, bpath, &cause) == -1) {
+	if (bpath != NULL && baseline_load(bl, bpath, &cause) == -1) {
 		fprintf(stderr, "exectop: %s\n", cause);
 		free(cause);
 		config_free(cfg);
@@ -348,7 +581,7 @@ cli_ingest(const struct cli *c, const struct config *cfg)
 
 	if (c->nsources == 0)
 		usage_error("%s: no SOURCE given (a file, a FIFO, or - for stdin)",
-		    c->command);
+		    cli_command_of(c->cmd)->name);
 	lim.window = cfg->window;
 	lim.max_executors = cfg->max_executors;
 	lim.max_methods = cfg->max_methods;
@@ -448,6 +681,7 @@ cmd_report(const struct cli *c)
 	ctx.config = &cfg;
 	ctx.now = cli_report_time();
 	ctx.sources = desc;
+	ctx.fail_on = c->fail_on;
 	if (c->output != NULL) {
 		if (report_save(c->output, c->format, &ctx, &cause) == -1) {
 			fprintf(stderr, "exectop: %s\n", cause);
@@ -477,16 +711,15 @@ static int
 cmd_baseline(const struct cli *c)
 {
 	struct config	 cfg;
-	struct baseline	*bl, *old;
+	struct baseline	*bl;
 	struct model	*m;
 	char		*cause = NULL, *desc;
 	int		 rc = 0;
 
 	if (c->output == NULL)
 		usage_error("baseline: -o FILE is required");
-	if (cli_load(c, &cfg, &old) == -1)
+	if (cli_load(c, &cfg, NULL) == -1)
 		return 2;
-	baseline_free(old);
 	if ((m = cli_ingest(c, &cfg)) == NULL) {
 		config_free(&cfg);
 		return 2;
@@ -522,44 +755,218 @@ cmd_gen(const struct cli *c)
 	return 0;
 }
 
-/* The directory holding the shipped config: next to the binary's
- * ../config, else ./config. */
-static char *
-cli_data_dir(const char *what)
-{
-	char		 exe[PATH_MAX], *slash, *dir;
-	ssize_t		 n;
-	struct stat	 st;
+/* ------------------------------------------------------------------------
+ * exectop config --print
+ */
 
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			if ((slash = strrchr(exe, '/')) != NULL) {
-				*slash = '\0';
-				dir = xasprintf("%s/%s", exe, what);
-				if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-					return dir;
-				free(dir);
-			}
+/* Where a key sits in the loaded file: "file:line", or NULL. */
+static char *
+cli_key_pos(const struct ynode *root, const char *file, const char *key)
+{
+	const struct ynode	*n = root;
+	char			*k, *part, *save = NULL;
+
+	if (root == NULL)
+		return NULL;
+	k = xstrdup(key);
+	for (part = strtok_r(k, ".", &save); part != NULL && n != NULL;
+	    part = strtok_r(NULL, ".", &save))
+		n = n->type == YNODE_MAP ? ynode_get(n, part) : NULL;
+	free(k);
+	return n != NULL ? xasprintf("%s:%d", file, n->line) : NULL;
+}
+
+static void
+cli_print_key(const struct ynode *root, const char *file, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+cli_print_key(const struct ynode *root, const char *file, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*v, *line, *pos;
+
+	va_start(ap, fmt);
+	v = xvasprintf(fmt, ap);
+	va_end(ap);
+	line = xasprintf("%s: %s", key, v);
+	pos = cli_key_pos(root, file, key);
+	printf("%-48s # %s\n", line, pos != NULL ? pos : "default");
+	free(pos);
+	free(line);
+	free(v);
+}
+
+/* Resolves a theme as the TUI does: a path when it has a '/' or ends in
+ * ".yaml", else NAME.yaml in the theme directories. */
+static void
+cli_print_theme(const char *name, const char *from)
+{
+	char		**dirs, *p;
+	size_t		  i, len = strlen(name);
+	bool		  found = false;
+
+	dirs = paths_theme_dirs();
+	printf("# theme dirs:");
+	for (i = 0; dirs[i] != NULL; i++)
+		printf(" %s", dirs[i]);
+	printf("%s\n", dirs[0] == NULL ? " (none)" : "");
+	if (strchr(name, '/') != NULL ||
+	    (len > 5 && strcmp(name + len - 5, ".yaml") == 0)) {
+		printf("# theme: %s (%s): %s\n", name, from,
+		    access(name, R_OK) == 0 ? name : "file not found");
+		paths_list_free(dirs);
+		return;
+	}
+	for (i = 0; dirs[i] != NULL && !found; i++) {
+		p = xasprintf("%s/%s.yaml", dirs[i], name);
+		if (access(p, R_OK) == 0) {
+			printf("# theme: %s (%s): %s\n", name, from, p);
+			found = true;
+		}
+		free(p);
+	}
+	if (!found)
+		printf("# theme: %s (%s): %s\n", name, from,
+		    strcmp(name, "default") == 0 || strcmp(name, "mono") == 0 ?
+		    "built in" : "not found");
+	paths_list_free(dirs);
+}
+
+static int
+cmd_config(const struct cli *c)
+{
+	static const char *const formats[] = { "json", "markdown", "html" };
+	struct cli_cfgsrc	 src;
+	struct config		 cfg, def;
+	struct ynode		*root = NULL;
+	const char		*file;
+	char			*cause = NULL, *d, *fmts;
+	enum metric		 k;
+	size_t			 i;
+
+	if (c->nsources != 0)
+		usage_error("config: unexpected argument '%s'", c->sources[0]);
+	cli_config_find(c, &src);
+	config_defaults(&cfg);
+	config_defaults(&def);
+	if (src.path != NULL) {
+		if (config_load(&cfg, src.path, &cause) == -1 ||
+		    ydoc_load_file(src.path, &root, &cause) == -1) {
+			fprintf(stderr, "exectop: %s\n", cause);
+			free(cause);
+			free(src.path);
+			return 2;
 		}
 	}
-	return xstrdup(what);
+	file = src.path != NULL ? src.path : "";
+
+	printf("# exectop %s effective configuration\n", EXECTOP_VERSION);
+	printf("# config: %s (%s)\n", src.path != NULL ? src.path : "none",
+	    src.origin);
+	d = paths_user_dir();
+	printf("# user config dir: %s\n", d != NULL ? d : "none ($HOME unset)");
+	free(d);
+	d = paths_data_dir();
+	printf("# data dir: %s\n", d != NULL ? d : "none (not installed)");
+	free(d);
+	if (c->baseline != NULL)
+		printf("# baseline: %s (-b)\n", c->baseline);
+	cli_print_theme(c->tui.theme != NULL ? c->tui.theme : cfg.theme,
+	    c->tui.theme != NULL ? "--theme" : "ui.theme");
+
+	cli_print_key(root, file, "baseline", "%s",
+	    cfg.baseline != NULL ? cfg.baseline : "none");
+	for (k = 0; k < METRIC_COUNT; k++) {
+		d = xasprintf("thresholds.%s", metric_name(k));
+		if (cfg.has_threshold[k])
+			cli_print_key(root, file, d, "%g", cfg.threshold[k]);
+		else
+			cli_print_key(root, file, d, "off");
+		free(d);
+	}
+	cli_print_key(root, file, "critical_factor", "%g", cfg.critical_factor);
+	cli_print_key(root, file, "min_samples", "%u", cfg.min_samples);
+	cli_print_key(root, file, "significance", "%g", cfg.significance);
+	cli_print_key(root, file, "window", "%zu", cfg.window);
+	cli_print_key(root, file, "bottleneck.top_n", "%zu", cfg.top_n);
+	for (k = 0; k < METRIC_COUNT; k++) {
+		if (k != METRIC_EXEC_TIME && k != METRIC_MEM_FOOTPRINT &&
+		    k != METRIC_SER_TIME)
+			continue;
+		d = xasprintf("bottleneck.weights.%s", metric_name(k));
+		cli_print_key(root, file, d, "%g", cfg.weight[k]);
+		free(d);
+	}
+	cli_print_key(root, file, "ui.refresh_ms", "%u", cfg.refresh_ms);
+	cli_print_key(root, file, "ui.theme", "%s", cfg.theme);
+	cli_print_key(root, file, "snapshot.dir", "%s", cfg.snapshot_dir);
+	fmts = xstrdup("");
+	for (i = 0; i < 3; i++) {
+		if (cfg.snapshot_formats & (1u << i)) {
+			d = xasprintf("%s%s%s", fmts, *fmts != '\0' ? ", " : "",
+			    formats[i]);
+			free(fmts);
+			fmts = d;
+		}
+	}
+	cli_print_key(root, file, "snapshot.formats", "[%s]", fmts);
+	free(fmts);
+	cli_print_key(root, file, "limits.max_executors", "%zu",
+	    cfg.max_executors);
+	cli_print_key(root, file, "limits.max_methods", "%zu", cfg.max_methods);
+	cli_print_key(root, file, "limits.max_line_bytes", "%zu",
+	    cfg.max_line_bytes);
+
+	ynode_free(root);
+	free(src.path);
+	config_free(&cfg);
+	config_free(&def);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "exectop: writing to stdout: %s\n",
+		    strerror(errno));
+		return 2;
+	}
+	return 0;
 }
+
+/* ------------------------------------------------------------------------
+ * exectop demo, and the live UI
+ */
 
 static int
 cmd_demo(struct cli *c)
 {
-	char		 tmpl[] = "/tmp/exectop-demo.XXXXXX", *fifo, *confdir;
-	char		*config;
+	char		 tmpl[] = "/tmp/exectop-demo.XXXXXX", *fifo, *dir;
+	char		*config = NULL, *baseline = NULL;
 	pid_t		 pid;
 	int		 rc, fd, status;
 
 	if (c->nsources != 0)
 		usage_error("demo: unexpected argument '%s'", c->sources[0]);
+	/* The shipped config and the demo's baseline: ROOT/config in a
+	 * source tree, PREFIX/share/exectop when installed. */
+	if ((dir = paths_shipped_dir()) != NULL) {
+		config = xasprintf("%s/exectop.yaml", dir);
+		baseline = xasprintf("%s/baseline.yaml", dir);
+		if (access(config, R_OK) != 0) {
+			free(config);
+			config = NULL;
+		}
+		if (access(baseline, R_OK) != 0) {
+			free(baseline);
+			baseline = NULL;
+		}
+		free(dir);
+	}
+	if (config == NULL)
+		fprintf(stderr, "exectop: demo: no shipped config found next "
+		    "to the binary; using the built-in defaults\n");
 	if (mkdtemp(tmpl) == NULL) {
 		fprintf(stderr, "exectop: demo: %s\n", strerror(errno));
+		free(config);
+		free(baseline);
 		return 2;
 	}
 	fifo = xasprintf("%s/records.fifo", tmpl);
@@ -568,10 +975,10 @@ cmd_demo(struct cli *c)
 		    strerror(errno));
 		rmdir(tmpl);
 		free(fifo);
+		free(config);
+		free(baseline);
 		return 2;
 	}
-	confdir = cli_data_dir("config");
-	config = xasprintf("%s/exectop.yaml", confdir);
 
 	/* The producer: the generator at a steady rate, one executor slowed. */
 	c->gen.records = 0;
@@ -593,6 +1000,7 @@ cmd_demo(struct cli *c)
 		_exit(0);
 	}
 	c->tui.config_path = config;
+	c->tui.baseline_path = baseline;
 	c->tui.sources = &fifo;
 	c->tui.nsources = 1;
 	rc = tui_run(&c->tui);
@@ -603,20 +1011,26 @@ out:
 	rmdir(tmpl);
 	free(fifo);
 	free(config);
-	free(confdir);
+	free(baseline);
 	return rc;
 }
 
 static int
 cmd_tui(struct cli *c)
 {
+	struct cli_cfgsrc	src;
+	int			rc;
+
 	if (c->nsources == 0)
 		usage_error("no SOURCE given (a file, a FIFO, or - for stdin)");
-	c->tui.config_path = c->config;
+	cli_config_find(c, &src);
+	c->tui.config_path = src.path;
 	c->tui.baseline_path = c->baseline;
 	c->tui.sources = c->sources;
 	c->tui.nsources = c->nsources;
-	return tui_run(&c->tui);
+	rc = tui_run(&c->tui);
+	free(src.path);
+	return rc;
 }
 
 int
@@ -626,13 +1040,18 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	cli_parse(&c, argc, argv);
-	if (strcmp(c.command, "report") == 0)
+	switch (c.cmd) {
+	case CMD_REPORT:
 		return cmd_report(&c);
-	if (strcmp(c.command, "baseline") == 0)
+	case CMD_BASELINE:
 		return cmd_baseline(&c);
-	if (strcmp(c.command, "gen") == 0)
+	case CMD_GEN:
 		return cmd_gen(&c);
-	if (strcmp(c.command, "demo") == 0)
+	case CMD_DEMO:
 		return cmd_demo(&c);
-	return cmd_tui(&c);
+	case CMD_CONFIG:
+		return cmd_config(&c);
+	default:
+		return cmd_tui(&c);
+	}
 }

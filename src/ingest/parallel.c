@@ -370,7 +370,8 @@ reader_next(struct reader *r, struct batch *b, size_t max_line)
 			return 1;
 		}
 		buf = xmalloc(cap);
-		memcpy(buf, r->carry, r->ncarry);
+		if (r->ncarry > 0)
+			memcpy(buf, r->carry, r->ncarry);
 		len = r->ncarry;
 		free(r->carry);
 		r->carry = NULL;

@@ -24,6 +24,7 @@ static const struct {
 	{ "markdown", REPORT_MARKDOWN },
 	{ "md", REPORT_MARKDOWN },
 	{ "html", REPORT_HTML },
+	{ "junit", REPORT_JUNIT },
 };
 
 int
@@ -50,6 +51,8 @@ report_format_ext(enum report_format format)
 		return "md";
 	case REPORT_HTML:
 		return "html";
+	case REPORT_JUNIT:
+		return "xml";
 	}
 	return "txt";
 }
@@ -70,6 +73,9 @@ report_write(FILE *fp, enum report_format format,
 		break;
 	case REPORT_HTML:
 		rc = report_html_write(fp, ctx);
+		break;
+	case REPORT_JUNIT:
+		rc = report_junit_write(fp, ctx);
 		break;
 	default:
 		errno = EINVAL;

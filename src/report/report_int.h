@@ -21,6 +21,7 @@ struct executor;
 int		 report_json_write(FILE *, const struct report_ctx *);
 int		 report_markdown_write(FILE *, const struct report_ctx *);
 int		 report_html_write(FILE *, const struct report_ctx *);
+int		 report_junit_write(FILE *, const struct report_ctx *);
 
 /* "2026-11-27T10:00:00Z" (UTC) into buf. */
 const char	*report_iso8601(time_t, char *buf, size_t len);

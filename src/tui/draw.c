@@ -258,8 +258,8 @@ draw_header(struct tui *t, int lines)
 		draw_seg(2, &x, right, buf, h);
 	} else
 		draw_seg(2, &x, right, "none (b saves one)", h);
-	snprintf(buf, sizeof buf, "  sort: %s %s", view_col_title(t->sort),
-	    t->reverse ? "(reversed)" : "");
+	snprintf(buf, sizeof buf, "  sort: %s%s", view_col_title(t->sort),
+	    t->reverse ? " (reversed)" : "");
 	draw_seg(2, &x, right, buf, h);
 	if (t->filter[0] != '\0') {
 		draw_seg(2, &x, right, "  filter: ", h);

@@ -314,8 +314,8 @@ editor_draw(struct tui *t)
 	    draw_attr(t, THEME_TITLE_FOCUS));
 	y += 2;
 	editor_preview(t);
-	draw_text(y, 0, t->cols, "   SETTING                          VALUE"
-	    "        ONE STEP DOWN             ONE STEP UP", TEXT_LEFT,
+	draw_text(y, 0, t->cols, "   SETTING                              VALUE"
+	    "   ONE STEP DOWN              ONE STEP UP", TEXT_LEFT,
 	    draw_attr(t, THEME_TABLE_HEADER));
 	y++;
 	for (row = 0; row < EDITOR_ROWS && y < t->lines - 5; row++, y++) {
@@ -325,8 +325,8 @@ editor_draw(struct tui *t)
 		editor_name(row, name, sizeof name);
 		editor_value(&t->cfg, row, val, sizeof val);
 		draw_text(y, 0, 3, row == t->ed.sel ? " >" : "", TEXT_LEFT, a);
-		draw_text(y, 3, 32, name, TEXT_LEFT, a);
-		draw_text(y, 36, 12, val, TEXT_RIGHT, a | A_BOLD);
+		draw_text(y, 3, 36, name, TEXT_LEFT, a);
+		draw_text(y, 40, 8, val, TEXT_RIGHT, a | A_BOLD);
 		if (row != t->ed.sel)
 			continue;
 		config_copy(&c, &t->cfg);
@@ -345,12 +345,12 @@ editor_draw(struct tui *t)
 		config_free(&c);
 		editor_effect(up, sizeof up, next, t->ed.raise[1],
 		    t->ed.clear[1]);
-		draw_text(y, 50, 25, down, TEXT_LEFT, a);
-		draw_text(y, 76, t->cols - 76, up, TEXT_LEFT, a);
+		draw_text(y, 51, 26, down, TEXT_LEFT, a);
+		draw_text(y, 78, t->cols - 78, up, TEXT_LEFT, a);
 	}
 	y++;
 	draw_printf(y++, 0, t->cols, draw_attr(t, THEME_TABLE),
-	    " now: %zu alerts (%zu critical)%s", t->ed.now_alerts,
+	    " alerts now: %zu (%zu critical)%s", t->ed.now_alerts,
 	    t->ed.now_critical, t->ed.modified ?
 	    "   unsaved changes: w writes them, u undoes" : "");
 	if (t->ed.last[0] != '\0')

@@ -35,9 +35,9 @@ clampi(int v, int lo, int hi)
 
 void
 layout_main(struct layout *l, int cols, int lines, int header_lines,
-    size_t nalerts, size_t nbottlenecks)
+    size_t nrows, size_t nalerts, size_t nbottlenecks)
 {
-	int	body, spare, a_want, b_want, a, b, na, nb;
+	int	body, spare, a_want, b_want, a, b, na, nb, nr, excess, g;
 
 	l->too_small = !layout_fits(cols, lines);
 	l->header = (struct rect){ 0, 0, 0, cols };
@@ -67,6 +67,21 @@ layout_main(struct layout *l, int cols, int lines, int header_lines,
 		a = a_want < spare ? a_want : spare;
 		if (spare - a >= 2)
 			b = b_want < spare - a ? b_want : spare - a;
+	}
+	/* Room the table's rows do not need goes to the panels' rows. */
+	nr = nrows > 100000 ? 100000 : (int)nrows;
+	if (nr < LAYOUT_TABLE_MIN_ROWS)
+		nr = LAYOUT_TABLE_MIN_ROWS;
+	excess = body - a - b - (1 + nr);
+	if (excess > 0 && b > 0 && nb + 1 > b) {
+		g = nb + 1 - b < excess ? nb + 1 - b : excess;
+		b += g;
+		excess -= g;
+	}
+	if (excess > 0 && a > 0 && na + 1 > a) {
+		g = na + 1 - a < excess ? na + 1 - a : excess;
+		a += g;
+		excess -= g;
 	}
 	l->table.y = header_lines;
 	l->table.h = body - a - b;

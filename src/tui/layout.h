@@ -34,14 +34,16 @@ struct layout {
 
 /*
  * The main screen for a terminal of cols x lines, a header of
- * header_lines lines, and nalerts/nbottlenecks entries to show.  The table
- * keeps at least a header and LAYOUT_TABLE_MIN_ROWS rows; the alerts panel
- * takes up to a quarter of the body, the bottlenecks a fifth, each at
- * least a title and one row, the bottlenecks panel going first when space
- * is short.
+ * header_lines lines, and nrows table rows, nalerts/nbottlenecks panel
+ * entries to show.  The table keeps at least a header and
+ * LAYOUT_TABLE_MIN_ROWS rows; the alerts panel takes up to a quarter of
+ * the body, the bottlenecks a fifth, each at least a title and one row,
+ * the bottlenecks panel going first when space is short.  Lines the
+ * table's rows do not need go to the bottlenecks, then the alerts, up to
+ * what they have to show.
  */
 void	layout_main(struct layout *, int cols, int lines, int header_lines,
-	    size_t nalerts, size_t nbottlenecks);
+	    size_t nrows, size_t nalerts, size_t nbottlenecks);
 /* "terminal too small: need at least 60x14" into buf. */
 char	*layout_too_small(char *buf, size_t len);
 /* Whether a terminal is big enough for any screen. */

@@ -26,14 +26,14 @@ enum dcol {
 
 static const struct col_spec detail_cols[DCOL_COUNT] = {
 	[DCOL_METRIC] =	 { "METRIC", 24, 26, 0, TEXT_LEFT, true },
-	[DCOL_BMEAN] =	 { "base mean", 9, 9, 1, TEXT_RIGHT, false },
-	[DCOL_BP50] =	 { "base p50", 9, 9, 8, TEXT_RIGHT, false },
-	[DCOL_BP95] =	 { "base p95", 9, 9, 4, TEXT_RIGHT, false },
+	[DCOL_BMEAN] =	 { "base avg", 8, 8, 1, TEXT_RIGHT, false },
+	[DCOL_BP50] =	 { "base p50", 8, 8, 8, TEXT_RIGHT, false },
+	[DCOL_BP95] =	 { "base p95", 8, 8, 4, TEXT_RIGHT, false },
 	[DCOL_BN] =	 { "base n", 8, 8, 9, TEXT_RIGHT, false },
-	[DCOL_MEAN] =	 { "now mean", 9, 9, 0, TEXT_RIGHT, false },
-	[DCOL_P50] =	 { "now p50", 9, 9, 7, TEXT_RIGHT, false },
-	[DCOL_P95] =	 { "now p95", 9, 9, 3, TEXT_RIGHT, false },
-	[DCOL_P99] =	 { "now p99", 9, 9, 6, TEXT_RIGHT, false },
+	[DCOL_MEAN] =	 { "now avg", 8, 8, 0, TEXT_RIGHT, false },
+	[DCOL_P50] =	 { "now p50", 8, 8, 7, TEXT_RIGHT, false },
+	[DCOL_P95] =	 { "now p95", 8, 8, 3, TEXT_RIGHT, false },
+	[DCOL_P99] =	 { "now p99", 8, 8, 6, TEXT_RIGHT, false },
 	[DCOL_N] =	 { "now n", 7, 7, 5, TEXT_RIGHT, false },
 	[DCOL_DELTA] =	 { "delta", 8, 9, 1, TEXT_RIGHT, false },
 	[DCOL_FINDING] = { "finding", 14, 22, 2, TEXT_LEFT, true },
@@ -93,7 +93,7 @@ detail_finding(char *buf, size_t len, const struct view_finding *f,
 	}
 	switch (f->kind) {
 	case FINDING_REGRESSION:
-		snprintf(buf, len, "%s (over %.0f%%)", f->severity ==
+		snprintf(buf, len, "%s >%.0f%%", f->severity ==
 		    SEV_CRITICAL ? "CRIT" : "WARN", f->threshold);
 		break;
 	case FINDING_IMPROVEMENT:

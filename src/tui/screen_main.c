@@ -204,7 +204,7 @@ main_alerts(struct tui *t, const struct rect *rc)
 {
 	const struct view_alert	*al;
 	char			 title[256], line[1024], b[32], c[32], d[32];
-	char			 p[32];
+	char			 p[32], vals[128];
 	int			 rows, i, idw, x;
 	size_t			 pos;
 	attr_t			 base;
@@ -245,9 +245,10 @@ main_alerts(struct tui *t, const struct rect *rc)
 		main_value(c, sizeof c, al->metric, al->current_value);
 		text_percent(d, sizeof d, al->delta_percent);
 		main_p_value(p, sizeof p, al->p_value);
-		snprintf(line, sizeof line, "%-16s %9s %s %-9s %-5s %8s  %-8s "
-		    " n=%llu", metric_label(al->metric), b, main_to(), c,
-		    metric_unit(al->metric), d, p,
+		snprintf(vals, sizeof vals, "%s %s %s %s", b, main_to(), c,
+		    metric_unit(al->metric));
+		snprintf(line, sizeof line, "%-18s %-24s %9s  %-9s n=%llu",
+		    metric_label(al->metric), vals, d, p,
 		    (unsigned long long)al->samples);
 		draw_text(rc->y + 1 + i, x, rc->w - x, line, TEXT_LEFT, base);
 	}
@@ -297,7 +298,7 @@ main_bottlenecks(struct tui *t, const struct rect *rc)
 		if (bn->slowest != NULL) {
 			slow = escape_terminal(bn->slowest);
 			text_num(v, sizeof v, bn->slowest_ms);
-			n = xasprintf("%s  slowest %s (%s ms)", extra, slow, v);
+			n = xasprintf("%s  slowest %s %sms", extra, slow, v);
 			free(extra);
 			extra = n;
 			free(slow);
@@ -305,13 +306,13 @@ main_bottlenecks(struct tui *t, const struct rect *rc)
 		if (bn->memory != NULL) {
 			memn = escape_terminal(bn->memory);
 			text_num(v, sizeof v, bn->memory_mb);
-			n = xasprintf("%s  memory %s (%s MB)", extra, memn, v);
+			n = xasprintf("%s  memory %s %sMB", extra, memn, v);
 			free(extra);
 			extra = n;
 			free(memn);
 		}
-		snprintf(line, sizeof line, "score %7s  time %7s ms  mem %6s MB"
-		    "  ser %6s ms%s  %s %s", sc, tm, mem, ser, extra, main_to(),
+		snprintf(line, sizeof line, "score %5s  time %5sms  mem %5sMB"
+		    "  ser %5sms%s  %s %s", sc, tm, mem, ser, extra, main_to(),
 		    bn->recommendation != NULL ? bn->recommendation : "");
 		free(extra);
 		draw_text(rc->y + 1 + i, x, rc->w - x, line, TEXT_LEFT, base);
@@ -324,7 +325,7 @@ main_draw(struct tui *t)
 	struct layout	*l = &t->lay;
 
 	layout_main(l, t->cols, t->lines, draw_header_lines(t),
-	    t->view.nalerts, t->view.nbns);
+	    t->view.norder, t->view.nalerts, t->view.nbns);
 	if (l->too_small) {
 		draw_too_small(t);
 		return;

@@ -9,13 +9,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "paths.h"
 #include "theme.h"
 #include "xmalloc.h"
 #include "ydoc.h"
@@ -504,39 +503,6 @@ out:
 	return rc;
 }
 
-/* The directories searched for themes, in order; NULL-terminated. */
-static char **
-theme_dirs(void)
-{
-	char		 exe[PATH_MAX], *slash, **dirs;
-	ssize_t		 n;
-	size_t		 nd = 0;
-
-	dirs = xcalloc(4, sizeof *dirs);
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			dirs[nd++] = xasprintf("%s/../themes", exe);
-			dirs[nd++] = xasprintf("%s/../share/exectop/themes", exe);
-		}
-	}
-	dirs[nd++] = xstrdup("themes");
-	dirs[nd] = NULL;
-	return dirs;
-}
-
-static void
-theme_dirs_free(char **dirs)
-{
-	size_t	i;
-
-	for (i = 0; dirs[i] != NULL; i++)
-		free(dirs[i]);
-	free(dirs);
-}
-
 char *
 theme_find(const char *name, char **cause)
 {
@@ -556,13 +522,13 @@ theme_find(const char *name, char **cause)
 		*cause = xasprintf("theme '%s': not a theme name", name);
 		return NULL;
 	}
-	dirs = theme_dirs();
+	dirs = paths_theme_dirs();
 	tried = xstrdup("");
 	for (i = 0; dirs[i] != NULL; i++) {
 		path = xasprintf("%s/%s.yaml", dirs[i], name);
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 			free(tried);
-			theme_dirs_free(dirs);
+			paths_list_free(dirs);
 			return path;
 		}
 		free(path);
@@ -572,7 +538,7 @@ theme_find(const char *name, char **cause)
 	}
 	*cause = xasprintf("theme '%s' not found (looked in %s)", name, tried);
 	free(tried);
-	theme_dirs_free(dirs);
+	paths_list_free(dirs);
 	return NULL;
 }
 
@@ -590,7 +556,7 @@ theme_names(size_t *np)
 	struct dirent	 *de;
 	size_t		  i, j, n = 0, len;
 
-	dirs = theme_dirs();
+	dirs = paths_theme_dirs();
 	for (i = 0; dirs[i] != NULL; i++) {
 		if ((d = opendir(dirs[i])) == NULL)
 			continue;
@@ -613,7 +579,7 @@ theme_names(size_t *np)
 		}
 		closedir(d);
 	}
-	theme_dirs_free(dirs);
+	paths_list_free(dirs);
 	if (names == NULL)
 		names = xcalloc(1, sizeof *names);
 	else

@@ -96,9 +96,10 @@ int		 theme_reduce(int idx, int n);
 
 /*
  * Finds a theme: a value containing '/' or ending ".yaml" is a file;
- * otherwise NAME.yaml is searched in the binary's ../themes (from
- * /proc/self/exe), its ../share/exectop/themes, then ./themes.  Returns
- * the malloc'd path, or NULL with *cause.
+ * otherwise NAME.yaml is searched in paths_theme_dirs() (the user's
+ * ~/.config/exectop/themes, the source tree's or the installed data
+ * directory's themes next to the binary, then ./themes).  Returns the
+ * malloc'd path, or NULL with *cause.
  */
 char		*theme_find(const char *name, char **cause);
 /* Names of every theme in those directories, sorted, without

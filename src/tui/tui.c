@@ -613,8 +613,11 @@ tui_loop(struct tui *t, int keyfd)
 		timeout = more ? 0 : tui_min_timeout(tui_now_ms(), next_tick,
 		    wake);
 		if (poll(pfd, n, timeout) == -1) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				/* SIGWINCH: ncurses queues KEY_RESIZE. */
+				tui_read_keys(t);
 				continue;
+			}
 			fatal("poll: %s", strerror(errno));
 		}
 		if (pfd[0].revents & POLLIN) {
@@ -631,8 +634,7 @@ tui_loop(struct tui *t, int keyfd)
 			if (got == TUI_READ_BUDGET)
 				more = true;
 		}
-		if (pfd[1].revents & (POLLHUP | POLLERR) &&
-		    !(pfd[1].revents & POLLIN))
+		if (pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL))
 			t->quit = true;	/* the terminal went away */
 	}
 	free(pfd);

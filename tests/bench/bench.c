@@ -7,7 +7,6 @@
  *
  * usage: bench EXECTOP BARE_PARSE OUTDIR [quick]
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

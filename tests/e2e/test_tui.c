@@ -74,7 +74,7 @@ static void
 sh(const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*cmd, *full, *err = NULL;
+	char	*cmd, *full, *err = NULL, msg[2048];
 	int	 rc;
 
 	va_start(ap, fmt);
@@ -83,10 +83,11 @@ sh(const char *fmt, ...)
 	va_end(ap);
 	full = tu_fmt("cd '%s' && %s", fx.dir, cmd);
 	rc = tu_run(full, NULL, &err);
-	cr_assert_eq(rc, 0, "'%s' failed (%d): %s", cmd, rc, err);
+	snprintf(msg, sizeof msg, "'%s' failed (%d): %s", cmd, rc, err);
 	free(err);
 	free(full);
 	free(cmd);
+	cr_assert_eq(rc, 0, "%s", msg);
 }
 
 /* `exectop gen ARGS > file` (or >> with append). */
@@ -193,6 +194,15 @@ has_row(const char *screen, const char *id)
 	return l != NULL;
 }
 
+static int	line_of(const char *, const char *);
+
+/* The detail view's title line: the first line below the header. */
+static int
+draw_title_line(const char *screen)
+{
+	return line_of(screen, " refresh ") + 1;
+}
+
 static int
 line_of(const char *screen, const char *text)
 {
@@ -274,7 +284,7 @@ Test(tui, sort_filter_detail_help)
 	tmux_keys(&fx.tm, "Home");
 	tmux_keys(&fx.tm, "Enter");
 	cr_assert(wait_for("Methods:"));
-	cr_assert(wait_for("now mean"));
+	cr_assert(wait_for("now avg"));
 	cr_expect(wait_for("execution time, last"));
 	tmux_keys(&fx.tm, "Escape");
 	cr_assert(wait_for("EXECUTOR"));
@@ -551,6 +561,51 @@ Test(tui, sighup_reloads_sigterm_exits_0)
 	free(pidf);
 }
 
+/* Whether a process has exited (gone, or a zombie nobody reaps). */
+static bool
+exited(long pid)
+{
+	char	*p = tu_fmt("/proc/%ld/stat", pid), *st, *rp;
+	bool	 gone;
+
+	st = tu_read_file(p, NULL);
+	free(p);
+	if (st == NULL)
+		return true;
+	rp = strrchr(st, ')');
+	gone = rp == NULL || rp[1] == '\0' || rp[2] == 'Z' || rp[2] == 'X';
+	free(st);
+	return gone;
+}
+
+Test(tui, terminal_hangup_exits)
+{
+	char		*pidf = path("pid"), *s, *cmd;
+	long		 pid;
+	long long	 end;
+
+	gen("run.jsonl", 0, "--records 30 --executors 2 --seed 1");
+	cmd = tu_fmt("LC_ALL=C.UTF-8 sh -c 'echo $$ > pid; exec \"%s\" "
+	    "run.jsonl'", tu_exectop());
+	cr_assert_eq(tmux_start(&fx.tm, 100, 30, fx.dir, cmd), 0);
+	free(cmd);
+	cr_assert(wait_records(30));
+	cr_assert(tu_wait_file(pidf, "\n", WAIT));
+	s = tu_read_file(pidf, NULL);
+	pid = strtol(s, NULL, 10);
+	free(s);
+	cr_assert_gt(pid, 1);
+	tmux_stop(&fx.tm);	/* the terminal goes away */
+	end = tu_now_ms() + WAIT;
+	while (!exited(pid) && tu_now_ms() < end)
+		tu_sleep_ms(50);
+	cr_expect(exited(pid), "exectop %ld still runs without a terminal",
+	    pid);
+	if (!exited(pid))
+		kill((pid_t)pid, SIGKILL);
+	free(pidf);
+}
+
 Test(tui, ctrl_c_exits_0)
 {
 	char	*ex = path("exit.txt");
@@ -693,9 +748,29 @@ Test(tui, resize_to_40x10_and_back)
 	cr_assert_eq(tmux_resize(&fx.tm, 100, 30), 0);
 	cr_assert(wait_for("EXECUTOR"));
 	cr_assert(wait_records(100));
-	cr_assert_eq(tmux_resize(&fx.tm, 61, 14), 0);
+	/* Every screen at the smallest size, and shrinking under each. */
+	cr_assert_eq(tmux_resize(&fx.tm, 60, 14), 0);
 	cr_assert(wait_for("EXECUTOR"));
+	tmux_keys(&fx.tm, "Enter");
+	cr_assert(wait_for("Esc back"));
+	cr_assert_eq(tmux_resize(&fx.tm, 59, 14), 0);
+	cr_assert(wait_for("terminal too small"));
+	cr_assert_eq(tmux_resize(&fx.tm, 60, 14), 0);
+	cr_assert(wait_for("Esc back"));
+	tmux_keys(&fx.tm, "?");
+	cr_assert(wait_for("exectop help"));
+	cr_assert_eq(tmux_resize(&fx.tm, 60, 13), 0);
+	cr_assert(wait_for("terminal too small"));
+	cr_assert_eq(tmux_resize(&fx.tm, 60, 14), 0);
+	cr_assert(wait_for("exectop help"));
+	tmux_keys(&fx.tm, "Escape");
+	tmux_keys(&fx.tm, "Escape");
+	tmux_keys(&fx.tm, "t");
+	cr_assert(wait_for("Threshold editor"));
+	cr_assert_eq(tmux_resize(&fx.tm, 1, 1), 0);
 	cr_assert_eq(tmux_resize(&fx.tm, 200, 50), 0);
+	cr_assert(wait_for("Threshold editor"));
+	tmux_keys(&fx.tm, "Escape");
 	cr_assert(wait_for("Bottlenecks:"));
 	quit_ok();
 }
@@ -820,6 +895,86 @@ Test(tui, themes_cycle_and_no_color)
 	cr_expect(tu_wait_file(s, "chartreuse", WAIT));
 	free(s);
 	free(ex);
+}
+
+/* An xterm (X10) mouse press and release at 0-based x, y. */
+static void
+click(int x, int y)
+{
+	char	seq[8];
+
+	snprintf(seq, sizeof seq, "\033[M%c%c%c", 32 + 0, 33 + x, 33 + y);
+	tmux_type(&fx.tm, seq);
+	snprintf(seq, sizeof seq, "\033[M%c%c%c", 32 + 3, 33 + x, 33 + y);
+	tmux_type(&fx.tm, seq);
+}
+
+/* 0-based column of text on its line. */
+static int
+col_of(const char *screen, const char *text)
+{
+	const char	*p = strstr(screen, text), *l;
+
+	if (p == NULL)
+		return -1;
+	for (l = p; l > screen && l[-1] != '\n'; l--)
+		;
+	return (int)(p - l);
+}
+
+Test(tui, mouse_click_sorts_and_selects)
+{
+	char	*s;
+	int	 y, x;
+
+	gen("run.jsonl", 0, "--records 100 --executors 10 --seed 1");
+	start(120, 30, NULL, "run.jsonl");
+	cr_assert(wait_records(100));
+	s = tmux_capture(&fx.tm);
+	y = line_of(s, "EXECUTOR");
+	x = col_of(s, "AVG ms");
+	free(s);
+	cr_assert_geq(y, 0);
+	cr_assert_geq(x, 0);
+	click(x + 1, y);
+	cr_assert(wait_for("sort: AVG ms"));
+	click(x + 1, y);
+	cr_assert(wait_for("sort: AVG ms (reversed)"));
+
+	/* A click selects a row, a second one opens it. */
+	s = tmux_capture(&fx.tm);
+	y = line_of(s, " D1-Q3 ");
+	free(s);
+	cr_assert_gt(y, 0);
+	click(5, y);
+	tmux_keys(&fx.tm, "C-l");
+	click(5, y);
+	cr_assert(wait_for("Methods:"));
+	cr_expect(wait_for(" D1-Q3 "));
+	s = tmux_capture(&fx.tm);
+	cr_expect_eq(line_of(s, "D1-Q3"), draw_title_line(s), "%s", s);
+	free(s);
+	quit_ok();
+}
+
+Test(tui, no_mouse_ignores_clicks)
+{
+	char	*s;
+	int	 y, x;
+
+	gen("run.jsonl", 0, "--records 50 --executors 5 --seed 1");
+	start(120, 30, NULL, "--no-mouse run.jsonl");
+	cr_assert(wait_records(50));
+	s = tmux_capture(&fx.tm);
+	y = line_of(s, "EXECUTOR");
+	x = col_of(s, "AVG ms");
+	free(s);
+	click(x + 1, y);
+	tmux_keys(&fx.tm, "?");
+	cr_assert(wait_for("exectop help"));
+	tmux_keys(&fx.tm, "Escape");
+	cr_assert(wait_for("sort: SCORE"));
+	quit_ok();
 }
 
 Test(tui, refuses_unusable_terminals)

@@ -35,7 +35,7 @@ Test(tui_layout, standard_80x24)
 {
 	struct layout	l;
 
-	layout_main(&l, 80, 24, 3, 2, 3);
+	layout_main(&l, 80, 24, 3, 100, 2, 3);
 	check_layout(&l, 80, 24, 3);
 	cr_expect_eq(l.alerts.h, 3);		/* title + 2 alerts */
 	cr_expect_eq(l.bottlenecks.h, 4);	/* title + 3 */
@@ -46,7 +46,7 @@ Test(tui_layout, empty_panels_keep_one_line)
 {
 	struct layout	l;
 
-	layout_main(&l, 100, 30, 3, 0, 0);
+	layout_main(&l, 100, 30, 3, 100, 0, 0);
 	check_layout(&l, 100, 30, 3);
 	cr_expect_eq(l.alerts.h, 2);
 	cr_expect_eq(l.bottlenecks.h, 2);
@@ -57,7 +57,7 @@ Test(tui_layout, many_alerts_take_a_quarter)
 	struct layout	l;
 	int		body = 50 - 3 - 1;
 
-	layout_main(&l, 120, 50, 3, 500, 500);
+	layout_main(&l, 120, 50, 3, 100, 500, 500);
 	check_layout(&l, 120, 50, 3);
 	cr_expect_eq(l.alerts.h, 1 + body / 4);
 	cr_expect_eq(l.bottlenecks.h, 1 + body / 5);
@@ -75,17 +75,36 @@ Test(tui_layout, every_size_holds)
 				for (na = 0; na <= 40; na += 13)
 					for (nb = 0; nb <= 12; nb += 4) {
 						layout_main(&l, cols, lines, hl,
-						    na, nb);
+						    na * 3, na, nb);
 						check_layout(&l, cols, lines,
 						    hl);
 					}
+}
+
+Test(tui_layout, few_rows_leave_room_to_panels)
+{
+	struct layout	l;
+
+	/* 10 executors on 50 lines: the table takes what it needs, the
+	 * bottlenecks then the alerts the rest. */
+	layout_main(&l, 120, 50, 3, 10, 20, 10);
+	check_layout(&l, 120, 50, 3);
+	cr_expect_eq(l.bottlenecks.h, 11);	/* title + 10 */
+	cr_expect_eq(l.alerts.h, 21);		/* title + 20 */
+	cr_expect_eq(l.table.h, 46 - 11 - 21);	/* 11 needed, 3 to spare */
+	/* Everything fits with room to spare: the table keeps the rest. */
+	layout_main(&l, 120, 50, 3, 2, 1, 2);
+	check_layout(&l, 120, 50, 3);
+	cr_expect_eq(l.alerts.h, 2);
+	cr_expect_eq(l.bottlenecks.h, 3);
+	cr_expect_eq(l.table.h, 46 - 5);
 }
 
 Test(tui_layout, smallest_screen_drops_bottlenecks_first)
 {
 	struct layout	l;
 
-	layout_main(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_LINES, 4, 5, 5);
+	layout_main(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_LINES, 4, 100, 5, 5);
 	check_layout(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_LINES, 4);
 	cr_expect_geq(l.alerts.h, 2);
 	cr_expect_leq(l.bottlenecks.h, l.alerts.h);
@@ -96,11 +115,11 @@ Test(tui_layout, too_small)
 	struct layout	l;
 	char		msg[128];
 
-	layout_main(&l, 40, 10, 3, 1, 1);
+	layout_main(&l, 40, 10, 3, 1, 1, 1);
 	cr_expect(l.too_small);
-	layout_main(&l, LAYOUT_MIN_COLS - 1, 50, 3, 1, 1);
+	layout_main(&l, LAYOUT_MIN_COLS - 1, 50, 3, 1, 1, 1);
 	cr_expect(l.too_small);
-	layout_main(&l, 200, LAYOUT_MIN_LINES - 1, 3, 1, 1);
+	layout_main(&l, 200, LAYOUT_MIN_LINES - 1, 3, 1, 1, 1);
 	cr_expect(l.too_small);
 	cr_expect(!layout_fits(LAYOUT_MIN_COLS - 1, LAYOUT_MIN_LINES));
 	cr_expect(layout_fits(LAYOUT_MIN_COLS, LAYOUT_MIN_LINES));

@@ -1,0 +1,195 @@
+/*
+ * paths.c - locating the shipped data (default config, demo baseline,
+ * themes) relative to the running binary, and the user's config
+ * directory (XDG).  See paths.h for the layouts.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "xmalloc.h"
+
+static bool
+paths_is_dir(const char *p)
+{
+	struct stat	st;
+
+	return p != NULL && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool
+paths_is_file(const char *p)
+{
+	struct stat	st;
+
+	return p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *
+paths_exe_dir(void)
+{
+	char	 exe[PATH_MAX], *slash;
+	ssize_t	 n;
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	if (slash == exe)
+		return xstrdup("/");
+	*slash = '\0';
+	return xstrdup(exe);
+}
+
+/* The binary's parent directory (PREFIX or ROOT), NULL when unknown. */
+static char *
+paths_prefix(void)
+{
+	char	*dir, *slash;
+
+	if ((dir = paths_exe_dir()) == NULL)
+		return NULL;
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return NULL;
+	}
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return dir;
+}
+
+/* ROOT when the binary runs from a source tree (ROOT/config/exectop.yaml
+ * next to ROOT/build), else NULL. */
+static char *
+paths_source_root(void)
+{
+	char	*root, *f;
+	bool	 ok;
+
+	if ((root = paths_prefix()) == NULL)
+		return NULL;
+	f = xasprintf("%s/config/exectop.yaml", root);
+	ok = paths_is_file(f);
+	free(f);
+	if (!ok) {
+		free(root);
+		return NULL;
+	}
+	return root;
+}
+
+char *
+paths_data_dir(void)
+{
+	char	*prefix, *dir, *root;
+
+	if ((prefix = paths_prefix()) != NULL) {
+		dir = xasprintf("%s/share/exectop", prefix);
+		free(prefix);
+		if (paths_is_dir(dir))
+			return dir;
+		free(dir);
+	}
+	if ((root = paths_source_root()) != NULL) {
+		free(root);
+		return NULL;
+	}
+#ifdef EXECTOP_DATADIR
+	if (paths_is_dir(EXECTOP_DATADIR))
+		return xstrdup(EXECTOP_DATADIR);
+#endif
+	return NULL;
+}
+
+char *
+paths_shipped_dir(void)
+{
+	char	*dir, *root;
+
+	if ((dir = paths_data_dir()) != NULL)
+		return dir;
+	if ((root = paths_source_root()) != NULL) {
+		dir = xasprintf("%s/config", root);
+		free(root);
+		return dir;
+	}
+	return NULL;
+}
+
+char *
+paths_user_dir(void)
+{
+	const char	*x = getenv("XDG_CONFIG_HOME"), *home;
+
+	/* The XDG spec: a relative value is invalid and ignored. */
+	if (x != NULL && x[0] == '/')
+		return xasprintf("%s/exectop", x);
+	home = getenv("HOME");
+	if (home != NULL && home[0] != '\0')
+		return xasprintf("%s/.config/exectop", home);
+	return NULL;
+}
+
+static void
+paths_add(char ***list, size_t *n, char *dir)
+{
+	size_t	i;
+
+	if (dir == NULL)
+		return;
+	if (!paths_is_dir(dir)) {
+		free(dir);
+		return;
+	}
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*list)[i], dir) == 0) {
+			free(dir);
+			return;
+		}
+	}
+	(*list)[(*n)++] = dir;
+}
+
+char **
+paths_theme_dirs(void)
+{
+	char	**list, *d;
+	size_t	  n = 0;
+
+	list = xcalloc(5, sizeof *list);
+	if ((d = paths_user_dir()) != NULL) {
+		paths_add(&list, &n, xasprintf("%s/themes", d));
+		free(d);
+	}
+	if ((d = paths_source_root()) != NULL) {
+		paths_add(&list, &n, xasprintf("%s/themes", d));
+		free(d);
+	}
+	if ((d = paths_data_dir()) != NULL) {
+		paths_add(&list, &n, xasprintf("%s/themes", d));
+		free(d);
+	}
+	paths_add(&list, &n, xstrdup("themes"));
+	list[n] = NULL;
+	return list;
+}
+
+void
+paths_list_free(char **list)
+{
+	size_t	i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; list[i] != NULL; i++)
+		free(list[i]);
+	free(list);
+}
