@@ -351,15 +351,14 @@ rj_baseline(const struct baseline *bl)
 	rj_set(o, "created", rj_str(bl->created));
 	return o;
 }
-
-void *
-report_json_build(const struct report_ctx *ctx)
+/* The members before "executors", in report order. */
+static json_t *
+rj_head(const struct report_ctx *ctx)
 {
 	const struct model	*model = ctx->model;
 	const struct analysis	*an = ctx->analysis;
-	json_t			*doc, *execs;
+	json_t			*doc;
 	char			 ts[32];
-	size_t			 i;
 
 	doc = json_object();
 	rj_set(doc, "timestamp",
@@ -378,11 +377,14 @@ report_json_build(const struct report_ctx *ctx)
 	rj_set(doc, "new", rj_findings(an->fresh, an->nfresh));
 	rj_set(doc, "bottlenecks", rj_bottlenecks(an));
 	rj_set(doc, "executor_rankings", rj_rankings(ctx));
+	return doc;
+}
 
-	execs = json_array();
-	for (i = 0; i < model->nexecs; i++)
-		json_array_append_new(execs, rj_executor(ctx, i));
-	rj_set(doc, "executors", execs);
+/* The members after "executors". */
+static json_t *
+rj_tail(const struct report_ctx *ctx)
+{
+	json_t	*doc = json_object();
 
 	rj_set(doc, "summary", rj_summary_section(ctx));
 	rj_set(doc, "config", rj_config(ctx->config));
@@ -391,15 +393,94 @@ report_json_build(const struct report_ctx *ctx)
 	return doc;
 }
 
+void *
+report_json_build(const struct report_ctx *ctx)
+{
+	json_t	*doc = rj_head(ctx), *execs, *tail;
+	size_t	 i;
+
+	execs = json_array();
+	for (i = 0; i < ctx->model->nexecs; i++)
+		json_array_append_new(execs, rj_executor(ctx, i));
+	rj_set(doc, "executors", execs);
+	tail = rj_tail(ctx);
+	json_object_update(doc, tail);	/* appends, keeping the order */
+	json_decref(tail);
+	return doc;
+}
+
+#define RJ_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(17))
+
+/* Dumps v as json_dumpf would at the given nesting depth. */
+static int
+rj_dump_at(FILE *fp, json_t *v, int depth)
+{
+	char		*text = json_dumps(v, RJ_FLAGS | JSON_ENCODE_ANY);
+	const char	*p;
+	int		 rc = 0;
+
+	if (text == NULL)
+		return -1;
+	for (p = text; *p != '\0' && rc == 0; p++) {
+		if (fputc(*p, fp) == EOF)
+			rc = -1;
+		else if (*p == '\n' && fprintf(fp, "%*s", depth * 2, "") < 0)
+			rc = -1;
+	}
+	free(text);
+	return rc;
+}
+
+/* Writes the members of obj at depth 1; *first tracks the commas. */
+static int
+rj_members(FILE *fp, json_t *obj, int *first)
+{
+	const char	*key;
+	json_t		*v;
+
+	json_object_foreach(obj, key, v) {
+		if (fprintf(fp, "%s\n  \"%s\": ", *first ? "" : ",", key) < 0 ||
+		    rj_dump_at(fp, v, 1) == -1)
+			return -1;
+		*first = 0;
+	}
+	return 0;
+}
+
+/*
+ * Writes the report as json_dumpf(report_json_build(ctx)) would, but
+ * builds one executor at a time: memory stays bounded by one executor's
+ * JSON instead of growing with the number of executors.
+ */
 int
 report_json_write(FILE *fp, const struct report_ctx *ctx)
 {
-	json_t	*doc = report_json_build(ctx);
-	int	 rc;
+	json_t	*part, *ex;
+	size_t	 i;
+	int	 first = 1, rc = 0;
 
-	rc = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-	json_decref(doc);
-	if (rc != 0 || fputc('\n', fp) == EOF)
+	if (fputc('{', fp) == EOF)
 		return -1;
-	return 0;
+	part = rj_head(ctx);
+	rc = rj_members(fp, part, &first);
+	json_decref(part);
+	if (rc == 0 && fprintf(fp, ",\n  \"executors\": [") < 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < ctx->model->nexecs; i++) {
+		ex = rj_executor(ctx, i);
+		if (fprintf(fp, "%s\n    ", i > 0 ? "," : "") < 0 ||
+		    rj_dump_at(fp, ex, 2) == -1)
+			rc = -1;
+		json_decref(ex);
+	}
+	if (rc == 0 && fprintf(fp, "%s]", ctx->model->nexecs > 0 ? "\n  " : "") < 0)
+		rc = -1;
+	if (rc == 0) {
+		part = rj_tail(ctx);
+		rc = rj_members(fp, part, &first);
+		json_decref(part);
+	}
+	if (rc == 0 && fputs("\n}\n", fp) == EOF)
+		rc = -1;
+	return rc;
 }
