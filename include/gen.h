@@ -16,7 +16,7 @@
 #define GEN_MAX_SLOW 16
 
 struct gen_slow {
-	char	*id;
+	char	 id[257];	/* an executor id is at most 256 bytes */
 	double	 factor;
 };
 

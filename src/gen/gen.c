@@ -108,12 +108,14 @@ gen_add_slow(struct gen_opts *o, const char *arg)
 	char		*end;
 	double		 f;
 
-	if (colon == NULL || colon == arg || o->nslow >= GEN_MAX_SLOW)
+	if (colon == NULL || colon == arg || o->nslow >= GEN_MAX_SLOW ||
+	    (size_t)(colon - arg) >= sizeof o->slow[0].id)
 		return -1;
 	f = strtod(colon + 1, &end);
 	if (*end != '\0' || end == colon + 1 || !(f > 0) || isinf(f))
 		return -1;
-	o->slow[o->nslow].id = xstrndup(arg, (size_t)(colon - arg));
+	memcpy(o->slow[o->nslow].id, arg, (size_t)(colon - arg));
+	o->slow[o->nslow].id[colon - arg] = '\0';
 	o->slow[o->nslow].factor = f;
 	o->nslow++;
 	return 0;
