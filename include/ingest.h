@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct model;
 struct source;
@@ -108,5 +109,61 @@ void		 ingest_line(struct model *, const char *source,
 void		 ingest_line_with(struct model *, struct record *,
 		    const char *source, const char *line, size_t len,
 		    uint64_t lineno, bool too_long);
+
+/*
+ * The TUI's parallel catch-up on an existing regular file (catchup.c):
+ * the bytes from offset to the end of the file's last complete line are
+ * parsed by nthreads threads in the background; the caller applies the
+ * parsed batches to the model, in file order, with catchup_apply() -
+ * the model is only touched by the calling thread, and it gets the same
+ * records, rejections and line numbers as a sequential read.  When the
+ * file has grown by a megabyte or more by the time the catch-up gets to
+ * its end, it reads on to the new end.  Never blocks the caller.
+ */
+struct catchup;
+struct catchup_progress {
+	off_t		start;		/* where the catch-up began */
+	off_t		offset;		/* applied up to here (a line end) */
+	off_t		end;		/* reading up to here */
+	uint64_t	lines;		/* number of the last line applied */
+	uint64_t	records;	/* accepted records applied */
+	uint64_t	invalid;	/* rejected lines applied */
+};
+
+/* lines: the number of lines before offset (line numbers go on from
+ * it).  NULL with *cause when the file cannot be read. */
+struct catchup	*catchup_start(const char *path, off_t offset,
+		    uint64_t lines, size_t max_line_bytes, unsigned nthreads,
+		    char **cause);
+/* Stops the threads and frees everything (the descriptor too, unless
+ * taken).  NULL does nothing. */
+void		 catchup_free(struct catchup *);
+/* Readable when a parsed batch waits to be applied or the catch-up is
+ * done: for the caller's poll(). */
+int		 catchup_fd(const struct catchup *);
+/* Applies parsed batches in file order until none is ready or budget_us
+ * microseconds have passed (at least one batch when one is ready).
+ * Returns the number of batches applied. */
+size_t		 catchup_apply(struct catchup *, struct model *,
+		    uint64_t budget_us);
+/* Whether a parsed batch waits to be applied. */
+bool		 catchup_ready(struct catchup *);
+/* Whether everything was read and applied. */
+bool		 catchup_done(struct catchup *);
+/* Once done: hands over the file's descriptor (the caller owns it) with
+ * the offset and line count reached, for source_resume().  -1 before. */
+int		 catchup_take_file(struct catchup *, off_t *offset,
+		    uint64_t *lines);
+void		 catchup_progress(struct catchup *, struct catchup_progress *);
+
+/*
+ * A followed regular file whose first offset bytes (lines lines, ending
+ * with a newline) were read elsewhere - the TUI's catch-up, from fd:
+ * the source takes fd over (closing its own descriptor) and follows the
+ * file from offset.  Returns 0, or -1 (fd closed) when the source is not
+ * a followed file or fd cannot be used.
+ */
+int		 source_resume(struct source *, int fd, off_t offset,
+		    uint64_t lines);
 
 #endif

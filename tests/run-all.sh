@@ -4,6 +4,11 @@
 build=$1; shift
 export EXECTOP_BIN="$PWD/$build/exectop"
 export EXECTOP_ROOT="$PWD"
+# The developer's own configuration must not change test results.
+unset EXECTOP_CONFIG
+XDG_CONFIG_HOME=$(mktemp -d /tmp/exectop-xdg.XXXXXX)
+export XDG_CONFIG_HOME
+trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 failed=""
 for t in "$@"; do
 	echo "== $t"

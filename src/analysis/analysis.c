@@ -197,14 +197,26 @@ analysis_judge(struct flist *lists, const struct model *m,
 	if (delta > thr && evidence) {
 		kind = FINDING_REGRESSION;
 		sev = delta > thr * cfg->critical_factor ? SEV_CRITICAL : SEV_WARNING;
-		snprintf(tmp.recommendation, sizeof tmp.recommendation,
-		    "%s increased by %.1f%%: %s", metric_label(k), delta,
-		    metric_advice[k]);
+		/* Values near DBL_MAX overflow the percentage: say so
+		 * rather than "inf%". */
+		if (isfinite(delta))
+			snprintf(tmp.recommendation, sizeof tmp.recommendation,
+			    "%s increased by %.1f%%: %s", metric_label(k),
+			    delta, metric_advice[k]);
+		else
+			snprintf(tmp.recommendation, sizeof tmp.recommendation,
+			    "%s increased by more than 1e308%%: %s",
+			    metric_label(k), metric_advice[k]);
 	} else if (delta < -thr && evidence) {
 		kind = FINDING_IMPROVEMENT;
-		snprintf(tmp.recommendation, sizeof tmp.recommendation,
-		    "%s decreased by %.1f%%: consider saving a new baseline",
-		    metric_label(k), -delta);
+		if (isfinite(delta))
+			snprintf(tmp.recommendation, sizeof tmp.recommendation,
+			    "%s decreased by %.1f%%: consider saving a new "
+			    "baseline", metric_label(k), -delta);
+		else
+			snprintf(tmp.recommendation, sizeof tmp.recommendation,
+			    "%s decreased by more than 1e308%%: consider "
+			    "saving a new baseline", metric_label(k));
 	} else
 		return STATUS_OK;
 add:

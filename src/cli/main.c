@@ -935,6 +935,34 @@ cmd_config(const struct cli *c)
  * exectop demo, and the live UI
  */
 
+/* Copies src into dir/name; returns the copy's path, NULL on failure. */
+static char *
+demo_copy(const char *src, const char *dir, const char *name)
+{
+	char	 buf[65536], *dst;
+	size_t	 n;
+	FILE	*in, *out;
+	int	 ok = 1;
+
+	if ((in = fopen(src, "rb")) == NULL)
+		return NULL;
+	dst = xasprintf("%s/%s", dir, name);
+	if ((out = fopen(dst, "wb")) == NULL)
+		ok = 0;
+	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		ok = fwrite(buf, 1, n, out) == n;
+	ok = ok && !ferror(in);
+	if (out != NULL && fclose(out) != 0)
+		ok = 0;
+	fclose(in);
+	if (!ok) {
+		unlink(dst);
+		free(dst);
+		return NULL;
+	}
+	return dst;
+}
+
 static int
 cmd_demo(struct cli *c)
 {
@@ -945,39 +973,35 @@ cmd_demo(struct cli *c)
 
 	if (c->nsources != 0)
 		usage_error("demo: unexpected argument '%s'", c->sources[0]);
-	/* The shipped config and the demo's baseline: ROOT/config in a
-	 * source tree, PREFIX/share/exectop when installed. */
+	if (mkdtemp(tmpl) == NULL) {
+		fprintf(stderr, "exectop: demo: %s\n", strerror(errno));
+		return 2;
+	}
+	/*
+	 * The shipped config and the demo's baseline (ROOT/config in a source
+	 * tree, PREFIX/share/exectop when installed), copied next to the FIFO:
+	 * the threshold editor's `w` and the `b` key then change the copies,
+	 * never the shipped files.
+	 */
 	if ((dir = paths_shipped_dir()) != NULL) {
-		config = xasprintf("%s/exectop.yaml", dir);
-		baseline = xasprintf("%s/baseline.yaml", dir);
-		if (access(config, R_OK) != 0) {
-			free(config);
-			config = NULL;
-		}
-		if (access(baseline, R_OK) != 0) {
-			free(baseline);
-			baseline = NULL;
-		}
+		char	*src = xasprintf("%s/exectop.yaml", dir);
+
+		config = demo_copy(src, tmpl, "exectop.yaml");
+		free(src);
+		src = xasprintf("%s/baseline.yaml", dir);
+		baseline = demo_copy(src, tmpl, "baseline.yaml");
+		free(src);
 		free(dir);
 	}
 	if (config == NULL)
 		fprintf(stderr, "exectop: demo: no shipped config found next "
 		    "to the binary; using the built-in defaults\n");
-	if (mkdtemp(tmpl) == NULL) {
-		fprintf(stderr, "exectop: demo: %s\n", strerror(errno));
-		free(config);
-		free(baseline);
-		return 2;
-	}
 	fifo = xasprintf("%s/records.fifo", tmpl);
 	if (mkfifo(fifo, 0600) == -1) {
 		fprintf(stderr, "exectop: demo: mkfifo %s: %s\n", fifo,
 		    strerror(errno));
-		rmdir(tmpl);
-		free(fifo);
-		free(config);
-		free(baseline);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 
 	/* The producer: the generator at a steady rate, one executor slowed. */
@@ -1008,6 +1032,10 @@ cmd_demo(struct cli *c)
 	waitpid(pid, &status, 0);
 out:
 	unlink(fifo);
+	if (config != NULL)
+		unlink(config);
+	if (baseline != NULL)
+		unlink(baseline);
 	rmdir(tmpl);
 	free(fifo);
 	free(config);
@@ -1039,6 +1067,9 @@ main(int argc, char **argv)
 	struct cli	c;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Past the file size limit write() fails with EFBIG (reported)
+	 * instead of the process being killed. */
+	signal(SIGXFSZ, SIG_IGN);
 	cli_parse(&c, argc, argv);
 	switch (c.cmd) {
 	case CMD_REPORT:

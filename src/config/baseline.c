@@ -32,6 +32,7 @@
 #include "metric.h"
 #include "model.h"
 #include "stats.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "ydoc.h"
 #include "ydoc_int.h"
@@ -664,40 +665,6 @@ baseline_free(struct baseline *b)
  * Saving.
  */
 
-/* Length of a valid UTF-8 sequence at s, 0 when invalid; *cp gets it. */
-static size_t
-baseline_utf8(const unsigned char *s, uint32_t *cp)
-{
-	size_t		 len, i;
-	uint32_t	 c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /*
  * A YAML double-quoted string.  Escaped: quote and backslash, C0 and C1
  * controls and DEL (named escapes where YAML has them), line and
@@ -719,7 +686,7 @@ baseline_quote(const char *str)
 	out = xmalloc(cap + 16);
 	out[n++] = '"';
 	while (*s != '\0') {
-		step = baseline_utf8(s, &cp);
+		step = utf8_decode(s, SIZE_MAX, &cp);
 		if (step == 0) {
 			cp = *s;
 			step = 1;

@@ -30,6 +30,7 @@
 
 #include <yaml.h>
 
+#include "utf8.h"
 #include "xmalloc.h"
 #include "ydoc.h"
 #include "ydoc_int.h"
@@ -74,43 +75,6 @@ ydoc_append(char **out, size_t *len, size_t *cap, const char *s, size_t n)
 	(*out)[*len] = '\0';
 }
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid;
- * *cp gets the code point. */
-static size_t
-ydoc_utf8(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t		 len, i;
-	uint32_t	 c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 char *
 ydoc_clean(const char *text)
 {
@@ -126,7 +90,7 @@ ydoc_clean(const char *text)
 			ydoc_append(&out, &len, &cap, "...", 3);
 			break;
 		}
-		step = ydoc_utf8(s + i, n - i, &cp);
+		step = utf8_decode(s + i, n - i, &cp);
 		if (step == 0) {
 			snprintf(esc, sizeof esc, "\\x%02x", s[i]);
 			ydoc_append(&out, &len, &cap, esc, strlen(esc));

@@ -8,7 +8,8 @@
  * every core, while the model sees exactly the sequence of records and
  * rejections the sequential reader would give: results are identical
  * whatever the thread count.  At most a few batches per thread are in
- * flight, so memory stays bounded.
+ * flight, so memory stays bounded.  The batch machinery is shared with
+ * catchup.c through parallel_int.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,71 +23,9 @@
 
 #include "ingest.h"
 #include "model.h"
+#include "parallel_int.h"
 #include "record.h"
 #include "xmalloc.h"
-
-#define BATCH_BYTES	(512 * 1024)
-#define BATCH_AHEAD	4		/* batches in flight per thread */
-#define NO_STR		UINT32_MAX
-
-enum pentry_kind { PENTRY_RECORD, PENTRY_REJECT };
-
-struct pentry {
-	enum pentry_kind	kind;
-	enum reject_reason	why;
-	uint64_t		line;		/* within the batch, 1-based */
-	double			v[METRIC_COUNT];
-	double			timestamp;
-	bool			success;
-	uint32_t		id;		/* offsets into the string arena */
-	uint32_t		error;
-	uint32_t		detail;
-	uint32_t		meth;		/* first method in the method array */
-	uint32_t		nmeth;
-};
-
-struct pmethod {
-	uint32_t	cls;
-	uint32_t	name;
-	uint32_t	error;
-	double		time;
-	double		mem;
-	uint64_t	calls;
-	bool		success;
-};
-
-struct batch {
-	char		*data;		/* whole lines, owned */
-	size_t		 len;
-	bool		 overlong;	/* stands for one line over max_line */
-
-	/* Results, filled by a worker. */
-	struct pentry	*ent;
-	size_t		 nent, capent;
-	struct pmethod	*meth;
-	size_t		 nmeth, capmeth;
-	char		*str;
-	size_t		 nstr, capstr;
-	uint64_t	 lines;
-	int		 done;
-};
-
-/*
- * Batches live in a ring of `ahead` slots.  The calling thread reads batch
- * nread into its slot, workers parse batches next..nread-1, and the calling
- * thread applies batch `applied` once it is done and frees its slot.
- */
-struct pool {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	struct batch	*ring;
-	size_t		 ahead;
-	size_t		 nread;		/* batches read so far */
-	size_t		 next;		/* next batch to parse */
-	size_t		 applied;	/* batches applied so far */
-	bool		 eof;		/* no more batches will be read */
-	size_t		 max_line;
-};
 
 static uint32_t
 batch_str(struct batch *b, const char *s)
@@ -193,7 +132,7 @@ batch_line(struct batch *b, struct record *rec, const char *p, size_t len,
 	record_clear(rec);
 }
 
-static void
+void
 batch_parse(struct batch *b, struct record *rec, size_t max_line)
 {
 	const char	*p = b->data, *end = b->data + b->len, *nl;
@@ -214,7 +153,7 @@ batch_parse(struct batch *b, struct record *rec, size_t max_line)
 	}
 }
 
-static void
+void
 batch_release(struct batch *b)
 {
 	free(b->data);
@@ -233,7 +172,7 @@ batch_release(struct batch *b)
 	b->capent = b->capmeth = b->capstr = 0;
 }
 
-static void *
+void *
 pool_worker(void *arg)
 {
 	struct pool	*p = arg;
@@ -266,7 +205,7 @@ strat(const struct batch *b, uint32_t off)
 }
 
 /* Applies a parsed batch to the model; line numbers continue from base. */
-static void
+void
 batch_apply(struct batch *b, struct model *m, const char *name, uint64_t base)
 {
 	struct record	 rec;
@@ -309,39 +248,34 @@ batch_apply(struct batch *b, struct model *m, const char *name, uint64_t base)
 	record_free(&rec);
 }
 
-/*
- * The reader: fills batches with whole lines from fd.  A partial last
- * line is carried into the next batch; a line longer than max_line is
- * skipped up to its newline and stands as an "overlong" batch of its own,
- * so memory stays bounded and the order of lines is kept.
- */
-struct reader {
-	int	 fd;
-	char	*carry;
-	size_t	 ncarry;
-	bool	 eof;
-	bool	 skipping;	/* inside an over-long line */
-	int	 err;
-};
-
 /* Reads up to len bytes; 0 at EOF.  Returns -1 on error. */
 static ssize_t
 reader_read(struct reader *r, char *buf, size_t len)
 {
 	ssize_t	n;
 
+	if (r->limit > 0) {
+		if (r->pos >= r->limit) {
+			r->eof = true;
+			return 0;
+		}
+		if ((off_t)len > r->limit - r->pos)
+			len = (size_t)(r->limit - r->pos);
+	}
 	do
 		n = read(r->fd, buf, len);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		r->err = errno;
+	if (n > 0)
+		r->pos += n;
 	if (n <= 0)
 		r->eof = true;
 	return n;
 }
 
 /* Fills b; returns 0 when there is nothing left. */
-static int
+int
 reader_next(struct reader *r, struct batch *b, size_t max_line)
 {
 	size_t		 cap = BATCH_BYTES + r->ncarry, len;

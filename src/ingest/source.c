@@ -442,3 +442,32 @@ source_bytes(const struct source *s)
 {
 	return s->bytes;
 }
+
+int
+source_resume(struct source *s, int fd, off_t offset, uint64_t lines)
+{
+	ssize_t	n;
+
+	if (s->kind != SOURCE_FILE || !s->follow || s->lines != 0 ||
+	    lseek(fd, offset, SEEK_SET) == -1) {
+		close(fd);
+		return -1;
+	}
+	source_close_fd(s);
+	if (source_open_file(s, fd) == -1) {
+		source_set_error(s, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* As if we had read the first offset bytes ourselves. */
+	n = pread(fd, s->fp, offset < SOURCE_FP_LEN ? (size_t)offset :
+	    SOURCE_FP_LEN, 0);
+	s->fplen = n > 0 ? (size_t)n : 0;
+	s->offset = offset;
+	s->lb.lineno = lines;
+	s->lines = lines;
+	s->bytes = (uint64_t)offset;
+	if (s->offset >= s->catchup_end)
+		s->state = SOURCE_READING;
+	return 0;
+}

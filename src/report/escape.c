@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Where escaped text goes: a stream, a growing buffer or a fixed one. */
@@ -72,47 +73,6 @@ static void
 esc_puts(struct esc_out *o, const char *s)
 {
 	esc_put(o, s, strlen(s));
-}
-
-/*
- * Decodes one strict UTF-8 sequence at s.  Returns its length (1-4) and
- * sets *cp, or 0 when the byte at s does not start a valid sequence.
- */
-static size_t
-esc_decode(const unsigned char *s, uint32_t *cp)
-{
-	uint32_t	 c;
-	size_t		 n, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;	/* continuation byte, 0xc0/0xc1, 0xf5-0xff */
-
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;	/* also stops at the NUL */
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000))
-		return 0;		/* overlong */
-	if (c >= 0xd800 && c <= 0xdfff)
-		return 0;		/* surrogate */
-	if (c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return n;
 }
 
 /* Code points that could move the cursor, reorder or break lines. */
@@ -202,7 +162,7 @@ esc_run(struct esc_out *o, const char *src, enum esc_mode mode)
 	if (s == NULL)
 		return;
 	while (*s != '\0' && !o->full && !o->error) {
-		if ((n = esc_decode(s, &cp)) == 0) {
+		if ((n = utf8_decode(s, SIZE_MAX, &cp)) == 0) {
 			esc_invalid(o, *s);
 			s++;
 			continue;

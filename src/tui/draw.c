@@ -196,6 +196,20 @@ draw_seg_stream(int y, int *x, int right, const char *s, attr_t a)
 	free(safe);
 }
 
+/* Progress of a source's parallel catch-up: records, bytes, rate, %. */
+static void
+draw_catchup_status(const struct tui *t, size_t i, char *buf, size_t len)
+{
+	struct catchup_progress	pr;
+	uint64_t		ms;
+
+	catchup_progress(t->catchup[i], &pr);
+	ms = tui_now_ms() - t->catchup_ms[i];
+	text_progress(buf, len, pr.records, (double)pr.offset,
+	    (double)pr.end, ms > 0 ? (double)pr.records * 1000.0 / (double)ms :
+	    0);
+}
+
 void
 draw_header(struct tui *t, int lines)
 {
@@ -236,7 +250,10 @@ draw_header(struct tui *t, int lines)
 	for (i = 0; i < t->nsrc; i++) {
 		draw_seg(1, &x, right, " ", h);
 		draw_seg_stream(1, &x, right, source_path(t->src[i]), h | A_BOLD);
-		source_status(t->src[i], st, sizeof st);
+		if (t->catchup != NULL && t->catchup[i] != NULL)
+			draw_catchup_status(t, i, st, sizeof st);
+		else
+			source_status(t->src[i], st, sizeof st);
 		snprintf(buf, sizeof buf, " [%s]", st);
 		draw_seg_stream(1, &x, right, buf,
 		    source_state(t->src[i]) == SOURCE_ERROR ?

@@ -267,6 +267,25 @@ text_bytes(char *buf, size_t len, double v)
 }
 
 char *
+text_progress(char *buf, size_t len, uint64_t records, double done,
+    double total, double rate)
+{
+	char	r[32], d[32], t[32], v[32];
+	int	pct;
+
+	pct = total > 0 ? (int)(100.0 * done / total) : 100;
+	if (pct > 100)
+		pct = 100;
+	text_num(r, sizeof r, (double)records);
+	text_bytes(d, sizeof d, done);
+	text_bytes(t, sizeof t, total);
+	text_num(v, sizeof v, rate);
+	snprintf(buf, len, "catching up %d%%: %s records, %s of %s, %s/s", pct,
+	    r, d, t, v);
+	return buf;
+}
+
+char *
 text_percent(char *buf, size_t len, double v)
 {
 	if (isnan(v))

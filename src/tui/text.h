@@ -41,6 +41,10 @@ char		*text_fit_stream(char *out, size_t outsz, const char *s,
 char		*text_num(char *buf, size_t len, double v);
 /* Byte sizes: "512", "1.5K", "12.0M". */
 char		*text_bytes(char *buf, size_t len, double v);
+/* The catch-up's progress: "catching up 42%: 312k records, 280M of
+ * 667M, 81.2k/s" (done and total in bytes, rate in records/s). */
+char		*text_progress(char *buf, size_t len, uint64_t records,
+		    double done, double total, double rate);
 /* A signed percentage, "+12.3%", "-4.0%", "-" for NAN. */
 char		*text_percent(char *buf, size_t len, double v);
 /* Elapsed time "12s", "3m05s", "1h02m", "2d03h". */

@@ -7,9 +7,16 @@
  * source housekeeping (TUI_TICK_MS: source_tick, and reading followed
  * regular files, which have no descriptor to poll), the config file check
  * (TUI_CONFIG_CHECK_MS) and the refresh (ui.refresh_ms).  Each source gets
- * at most TUI_READ_BUDGET bytes per pass, so keys stay responsive while a
- * big file is caught up; when a budget was used up the next poll does not
- * wait.
+ * at most TUI_READ_BUDGET bytes per pass, so keys stay responsive; when a
+ * budget was used up the next poll does not wait.
+ *
+ * A regular file of TUI_CATCHUP_MIN bytes or more is first caught up in
+ * parallel (catchup_start: every core parses in the background); this
+ * loop applies the parsed batches to the model for at most TUI_APPLY_US
+ * per pass, so keys and refreshes go on during the catch-up, the header
+ * shows its progress, and only this thread ever touches the model.  Then
+ * the source follows the file from where the catch-up stopped
+ * (source_resume).
  *
  * The analysis runs at a refresh, and only when the model or the config
  * changed since the last one; its results are copied into the view (see
@@ -274,6 +281,7 @@ tui_draw(struct tui *t)
 		tui_screen(t)->draw(t);
 	wnoutrefresh(stdscr);
 	doupdate();
+	benchlog_frame(t);
 	t->dirty = false;
 	t->drawn_gen = t->model->generation;
 	t->drawn_sec = (tui_now_ms() - t->start_ms) / 1000;
@@ -485,6 +493,7 @@ tui_read_keys(struct tui *t)
 		k.fn = r == KEY_CODE_YES;
 		k.code = (int)wc;
 		tui_key(t, &k);
+		benchlog_key(t, &k);
 	}
 }
 
@@ -516,6 +525,87 @@ tui_rate_sample(struct tui *t, uint64_t now)
 		    1000.0 / (double)dt;
 }
 
+/* Starts a parallel catch-up on every big regular file not read yet. */
+static void
+tui_catchup_begin(struct tui *t)
+{
+	struct stat	 st;
+	const char	*path;
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < t->nsrc; i++) {
+		path = source_path(t->src[i]);
+		if (source_kind(t->src[i]) != SOURCE_FILE ||
+		    source_state(t->src[i]) != SOURCE_CATCHING_UP ||
+		    source_lines(t->src[i]) != 0 || stat(path, &st) == -1 ||
+		    !S_ISREG(st.st_mode) || st.st_size < TUI_CATCHUP_MIN)
+			continue;
+		t->catchup[i] = catchup_start(path, 0, 0, t->cfg.max_line_bytes,
+		    t->nthreads, &cause);
+		/* On failure the source reads the file itself. */
+		free(cause);
+		cause = NULL;
+		t->catchup_ms[i] = tui_now_ms();
+	}
+}
+
+/* A catch-up finished: the source follows the file from there. */
+static void
+tui_catchup_end(struct tui *t, size_t i)
+{
+	struct catchup_progress	pr;
+	uint64_t		lines;
+	off_t			offset;
+	int			fd;
+
+	catchup_progress(t->catchup[i], &pr);
+	benchlog_catchup(t, pr.records, (uint64_t)(pr.offset - pr.start));
+	fd = catchup_take_file(t->catchup[i], &offset, &lines);
+	if (fd != -1 && source_resume(t->src[i], fd, offset, lines) == -1)
+		tui_set_status(t, true, "%s: cannot follow after the catch-up",
+		    source_path(t->src[i]));
+	catchup_free(t->catchup[i]);
+	t->catchup[i] = NULL;
+	t->dirty = true;
+}
+
+/* Applies what the catch-ups parsed; true when more is ready already. */
+static bool
+tui_catchup_step(struct tui *t)
+{
+	size_t	i, n = 0;
+	bool	busy = false;
+
+	for (i = 0; i < t->nsrc; i++)
+		n += t->catchup[i] != NULL;
+	for (i = 0; i < t->nsrc && n > 0; i++) {
+		if (t->catchup[i] == NULL)
+			continue;
+		catchup_apply(t->catchup[i], t->model, TUI_APPLY_US / n);
+		if (catchup_done(t->catchup[i]))
+			tui_catchup_end(t, i);
+		else if (catchup_ready(t->catchup[i]))
+			busy = true;
+	}
+	return busy;
+}
+
+/* Reads a source without a descriptor (a followed regular file) unless
+ * it is being caught up; true when its budget was used up. */
+static bool
+tui_read_file(struct tui *t, size_t i)
+{
+	bool	full;
+
+	if (t->catchup[i] != NULL || source_fd(t->src[i]) != -1)
+		return false;
+	full = source_read(t->src[i], t->model, TUI_READ_BUDGET) ==
+	    TUI_READ_BUDGET;
+	benchlog_ingested(t);
+	return full;
+}
+
 static int
 tui_min_timeout(uint64_t now, uint64_t a, uint64_t b)
 {
@@ -533,12 +623,12 @@ tui_loop(struct tui *t, int keyfd)
 	size_t		*pfd_src, i, n, got;
 	uint64_t	 now, next_tick = 0, next_cfg = 0, next_refresh = 0;
 	uint64_t	 wake;
-	bool		 more = false;
+	bool		 more = false, busy;
 	char		 drain[64];
 	int		 timeout;
 
-	pfd = xcalloc(t->nsrc + 2, sizeof *pfd);
-	pfd_src = xcalloc(t->nsrc + 2, sizeof *pfd_src);
+	pfd = xcalloc(2 * t->nsrc + 2, sizeof *pfd);
+	pfd_src = xcalloc(2 * t->nsrc + 2, sizeof *pfd_src);
 	t->dirty = true;
 	while (!t->quit) {
 		if (tui_sig_quit)
@@ -548,25 +638,24 @@ tui_loop(struct tui *t, int keyfd)
 			if (t->opts->config_path != NULL)
 				action_config_check(t, true, false);
 		}
+		busy = tui_catchup_step(t);
 		now = tui_now_ms();
 
 		if (now >= next_tick) {
 			more = false;
 			for (i = 0; i < t->nsrc; i++) {
+				if (t->catchup[i] != NULL)
+					continue;
 				source_tick(t->src[i], t->model);
-				if (source_fd(t->src[i]) == -1 &&
-				    source_read(t->src[i], t->model,
-				    TUI_READ_BUDGET) == TUI_READ_BUDGET)
+				if (tui_read_file(t, i))
 					more = true;
 			}
 			next_tick = now + TUI_TICK_MS;
 		} else if (more) {
-			/* Catching up a file: keep reading between keys. */
+			/* Reading a file: keep reading between keys. */
 			more = false;
 			for (i = 0; i < t->nsrc; i++) {
-				if (source_fd(t->src[i]) == -1 &&
-				    source_read(t->src[i], t->model,
-				    TUI_READ_BUDGET) == TUI_READ_BUDGET)
+				if (tui_read_file(t, i))
 					more = true;
 			}
 		}
@@ -583,7 +672,10 @@ tui_loop(struct tui *t, int keyfd)
 			if (t->model->generation != t->drawn_gen ||
 			    (now - t->start_ms) / 1000 != t->drawn_sec)
 				t->dirty = true;
-			next_refresh = now + t->refresh_ms;
+			/* On a fixed cadence: a late pass does not slow it. */
+			next_refresh += t->refresh_ms;
+			if (next_refresh <= now)
+				next_refresh = now + t->refresh_ms;
 		}
 		if (t->status != NULL && now >= t->status_until) {
 			free(t->status);
@@ -606,12 +698,19 @@ tui_loop(struct tui *t, int keyfd)
 			pfd[n].events = POLLIN;
 			pfd_src[n++] = i;
 		}
+		for (i = 0; i < t->nsrc; i++) {
+			if (t->catchup[i] == NULL)
+				continue;
+			pfd[n].fd = catchup_fd(t->catchup[i]);
+			pfd[n].events = POLLIN;
+			pfd_src[n++] = SIZE_MAX;	/* applied next pass */
+		}
 		wake = next_refresh < next_cfg || t->opts->config_path == NULL ?
 		    next_refresh : next_cfg;
 		if (t->status != NULL && t->status_until < wake)
 			wake = t->status_until;
-		timeout = more ? 0 : tui_min_timeout(tui_now_ms(), next_tick,
-		    wake);
+		timeout = more || busy ? 0 : tui_min_timeout(tui_now_ms(),
+		    next_tick, wake);
 		if (poll(pfd, n, timeout) == -1) {
 			if (errno == EINTR) {
 				/* SIGWINCH: ncurses queues KEY_RESIZE. */
@@ -627,18 +726,28 @@ tui_loop(struct tui *t, int keyfd)
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
 			tui_read_keys(t);
 		for (i = 2; i < n; i++) {
-			if (pfd[i].revents == 0)
+			if (pfd[i].revents == 0 || pfd_src[i] == SIZE_MAX)
 				continue;
 			got = source_read(t->src[pfd_src[i]], t->model,
 			    TUI_READ_BUDGET);
 			if (got == TUI_READ_BUDGET)
 				more = true;
+			benchlog_ingested(t);
 		}
 		if (pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL))
 			t->quit = true;	/* the terminal went away */
 	}
 	free(pfd);
 	free(pfd_src);
+}
+
+/* Parser threads for the catch-up: every online core. */
+static unsigned
+tui_threads(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
 static char *
@@ -660,9 +769,15 @@ tui_free(struct tui *t)
 {
 	size_t	i;
 
-	for (i = 0; i < t->nsrc; i++)
+	for (i = 0; i < t->nsrc; i++) {
+		if (t->catchup != NULL)
+			catchup_free(t->catchup[i]);
 		source_close(t->src[i]);
+	}
+	free(t->catchup);
+	free(t->catchup_ms);
 	free(t->src);
+	benchlog_close(t);
 	model_free(t->model);
 	baseline_free(t->bl);
 	free(t->bl_path);
@@ -737,6 +852,8 @@ tui_run(const struct tui_opts *opts)
 	lim.max_methods = t.cfg.max_methods;
 	t.model = model_create(&lim);
 	t.src = xcalloc(opts->nsources, sizeof *t.src);
+	t.catchup = xcalloc(opts->nsources, sizeof *t.catchup);
+	t.catchup_ms = xcalloc(opts->nsources, sizeof *t.catchup_ms);
 	for (i = 0; i < opts->nsources; i++) {
 		if (strcmp(opts->sources[i], "-") == 0)
 			need_tty = true;
@@ -774,6 +891,9 @@ tui_run(const struct tui_opts *opts)
 	fatal_set_hook(tui_fatal_hook);
 	tui_signals(true);
 	tui_curses_start(&t);
+	benchlog_open(&t);
+	t.nthreads = tui_threads();
+	tui_catchup_begin(&t);
 	tui_rebuild_view(&t);
 
 	tui_loop(&t, fileno(keys != NULL ? keys : stdin));

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -30,11 +31,14 @@
 #include "view.h"
 
 struct baseline;
+struct catchup;
 struct model;
 struct source;
 struct tui;
 
 #define TUI_READ_BUDGET		(256 * 1024)	/* bytes per source per pass */
+#define TUI_CATCHUP_MIN		(1024 * 1024)	/* parallel catch-up from here */
+#define TUI_APPLY_US		20000	/* catch-up: applying per loop pass */
 #define TUI_TICK_MS		100	/* source_tick and file polling */
 #define TUI_CONFIG_CHECK_MS	500	/* config file change check */
 #define TUI_STATUS_MS		10000	/* how long a status message shows */
@@ -111,6 +115,10 @@ struct tui {
 	struct source		**src;
 	size_t			 nsrc;
 	char			*sources_desc;
+	/* Parallel catch-up of each source (NULL: none running). */
+	struct catchup		**catchup;
+	uint64_t		*catchup_ms;	/* when it began */
+	unsigned		 nthreads;	/* parser threads */
 
 	/* The display copy. */
 	struct view		 view;
@@ -181,6 +189,11 @@ struct tui {
 	unsigned		 rate_head, rate_count;
 	double			 rate;
 	int			 lines, cols;
+
+	/* The bench hook (EXECTOP_BENCH_LOG, see benchlog.c). */
+	FILE			*bench;
+	uint64_t		*bench_runs;	/* runs seen per executor */
+	size_t			 bench_nruns;
 };
 
 /* tui.c */
@@ -196,6 +209,17 @@ void		tui_reorder(struct tui *);
  * the caller analysis_free()s it. */
 struct analysis	*tui_analyse(struct tui *, const struct config *);
 const struct tui_screen_ops *tui_screen(const struct tui *);
+
+/* benchlog.c: the hidden measurement hook of `make bench`.  Each does
+ * nothing unless EXECTOP_BENCH_LOG named a file at start-up. */
+void		benchlog_open(struct tui *);
+void		benchlog_close(struct tui *);
+void		benchlog_frame(struct tui *);
+void		benchlog_key(struct tui *, const struct tui_key *);
+/* After a read from a source: write-to-model latency of new records. */
+void		benchlog_ingested(struct tui *);
+/* A parallel catch-up finished. */
+void		benchlog_catchup(struct tui *, uint64_t records, uint64_t bytes);
 
 /* actions.c */
 /* Checks the config file's stamp; reloads when it changed (or force).

@@ -138,6 +138,17 @@ paths_user_dir(void)
 	return NULL;
 }
 
+/* Whether two paths name the same directory. */
+static bool
+paths_same(const char *a, const char *b)
+{
+	struct stat	sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Appends dir (taking it) when it exists and is not listed yet. */
 static void
 paths_add(char ***list, size_t *n, char *dir)
 {
@@ -150,7 +161,7 @@ paths_add(char ***list, size_t *n, char *dir)
 		return;
 	}
 	for (i = 0; i < *n; i++) {
-		if (strcmp((*list)[i], dir) == 0) {
+		if (paths_same((*list)[i], dir)) {
 			free(dir);
 			return;
 		}

@@ -94,13 +94,12 @@ Test(config, shipped_file_is_the_defaults)
 {
 	struct config	 c;
 	char		*path = tu_fmt("%s/config/exectop.yaml", tu_root());
-	char		*cause = NULL, *want;
+	char		*cause = NULL;
 
 	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
 	assert_defaults(&c);
 	cr_assert_str_eq(c.path, path);
-	want = tu_fmt("%s/config/baseline.yaml", tu_root());
-	cr_assert_str_eq(c.baseline, want);
+	cr_assert_null(c.baseline);	/* shipped empty: the demo passes its own */
 	/* Every tuned value has a position in the file. */
 	cr_assert_gt(c.pos_critical_factor.line, 0);
 	cr_assert_gt(c.pos_min_samples.line, 0);
@@ -108,7 +107,6 @@ Test(config, shipped_file_is_the_defaults)
 	cr_assert_gt(c.pos_threshold[METRIC_EXEC_TIME].line, 0);
 	cr_assert_eq(c.pos_threshold[METRIC_SER_SIZE].line, 0);
 	config_free(&c);
-	free(want);
 	free(path);
 }
 
