@@ -66,17 +66,13 @@ static int __attribute__((format(printf, 4, 5)))
 baseline_error(struct baseline_ctx *ctx, int line, const char *key,
     const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*where, *msg;
+	va_list	ap;
+	int	rc;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	rc = ydoc_vfail(ctx->cause, ctx->file, line, key, fmt, ap);
 	va_end(ap);
-	where = ydoc_where(ctx->file, line, key);
-	*ctx->cause = xasprintf("%s%s", where, msg);
-	free(where);
-	free(msg);
-	return -1;
+	return rc;
 }
 
 /* "1e+300" is a string to YAML 1.1 readers; "1.0e+300" is a number to

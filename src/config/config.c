@@ -144,17 +144,13 @@ static int __attribute__((format(printf, 4, 5)))
 config_error(struct config_ctx *ctx, int line, const char *key,
     const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*where, *msg;
+	va_list	ap;
+	int	rc;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	rc = ydoc_vfail(ctx->cause, ctx->file, line, key, fmt, ap);
 	va_end(ap);
-	where = ydoc_where(ctx->file, line, key);
-	*ctx->cause = xasprintf("%s%s", where, msg);
-	free(where);
-	free(msg);
-	return -1;
+	return rc;
 }
 
 /* A number in [min, max]; min_open/max_open make that end exclusive. */

@@ -131,6 +131,20 @@ ydoc_where(const char *file, int line, const char *key)
 	return s;
 }
 
+int
+ydoc_vfail(char **cause, const char *file, int line, const char *key,
+    const char *fmt, va_list ap)
+{
+	char	*where, *msg;
+
+	msg = xvasprintf(fmt, ap);
+	where = ydoc_where(file, line, key);
+	*cause = xasprintf("%s%s", where, msg);
+	free(where);
+	free(msg);
+	return -1;
+}
+
 /* Sets the parse error (the first one wins). */
 static void __attribute__((format(printf, 3, 4)))
 ydoc_error(struct ydoc_parse *p, size_t line, const char *fmt, ...)

@@ -5,6 +5,7 @@
 #ifndef EXECTOP_YDOC_INT_H
 #define EXECTOP_YDOC_INT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "ydoc.h"
@@ -24,5 +25,9 @@ int	 ydoc_read_file(const char *path, size_t max_bytes, char **buf,
 char	*ydoc_clean(const char *);
 /* "FILE:LINE: key 'KEY': " (line 0 and a NULL key are left out). */
 char	*ydoc_where(const char *file, int line, const char *key);
+/* Sets *cause to ydoc_where() followed by the formatted reason; returns
+ * -1 so loaders can `return ydoc_vfail(...)`. */
+int	 ydoc_vfail(char **cause, const char *file, int line, const char *key,
+	    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 #endif
