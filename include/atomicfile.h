@@ -11,11 +11,14 @@
 struct atomic_file {
 	FILE	*fp;
 	char	*path;
-	char	*tmp;
+	char	*tmp;		/* NULL when writing in place */
+	int	 in_place;	/* a FIFO or device: written directly */
 };
 
-/* Creates the directory when missing (mkdir -p).  Returns the stream to
- * write to, or NULL with *cause set. */
+/* Creates the directory when missing (mkdir -p).  A path naming a FIFO,
+ * a device or a socket is written in place (there is nothing to replace
+ * atomically, and replacing it would break its readers).  Returns the
+ * stream to write to, or NULL with *cause set. */
 FILE	*atomic_open(struct atomic_file *, const char *path, char **cause);
 /* Checks every step; on failure removes the temporary file, leaves the
  * previous file intact, returns -1 with *cause set. */

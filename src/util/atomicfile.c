@@ -148,7 +148,8 @@ atomic_cookie_close(void *v)
 	struct atomic_cookie	*c = v;
 	int			 error = c->error;
 
-	if (error == 0 && fsync(c->fd) != 0)
+	if (error == 0 && fsync(c->fd) != 0 && errno != EINVAL &&
+	    errno != ENOTSUP)	/* FIFOs and devices cannot be synced */
 		error = errno;
 	if (close(c->fd) != 0 && error == 0)
 		error = errno;
@@ -204,9 +205,19 @@ atomic_open(struct atomic_file *af, const char *path, char **cause)
 			return NULL;
 		}
 		mode = sb.st_mode & 07777;
+		af->in_place = !S_ISREG(sb.st_mode);
 	} else
 		mode = 0666 & ~atomic_umask();
 
+	if (af->in_place) {
+		if ((fd = open(target, O_WRONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+			*cause = xasprintf("cannot write %s: %s", path,
+			    strerror(errno));
+			free(target);
+			return NULL;
+		}
+		goto stream;
+	}
 	af->tmp = xasprintf("%s.tmp.XXXXXX", target);
 	if ((fd = mkostemp(af->tmp, O_CLOEXEC)) == -1) {
 		*cause = xasprintf("cannot write %s: %s", path,
@@ -217,6 +228,7 @@ atomic_open(struct atomic_file *af, const char *path, char **cause)
 		return NULL;
 	}
 	(void)fchmod(fd, mode);
+stream:
 	cookie = xcalloc(1, sizeof *cookie);
 	cookie->fd = fd;
 	if ((af->fp = fopencookie(cookie, "w", atomic_io)) == NULL) {
@@ -224,7 +236,8 @@ atomic_open(struct atomic_file *af, const char *path, char **cause)
 		    strerror(errno));
 		free(cookie);
 		close(fd);
-		unlink(af->tmp);
+		if (af->tmp != NULL)
+			unlink(af->tmp);
 		free(af->tmp);
 		free(target);
 		af->tmp = NULL;
@@ -267,7 +280,7 @@ atomic_commit(struct atomic_file *af, char **cause)
 	FILE	*fp = af->fp;
 	int	 error = 0, bad;
 
-	if (fp == NULL || af->tmp == NULL) {
+	if (fp == NULL || (af->tmp == NULL && !af->in_place)) {
 		*cause = xasprintf("cannot write %s: %s",
 		    af->path != NULL ? af->path : "file", strerror(EBADF));
 		atomic_abort(af);
@@ -284,14 +297,19 @@ atomic_commit(struct atomic_file *af, char **cause)
 		error = errno;
 	if (error == 0 && bad)
 		error = EIO;
-	if (error == 0 && rename(af->tmp, af->path) != 0)
+	if (error == 0 && !af->in_place && rename(af->tmp, af->path) != 0)
 		error = errno;
 	if (error != 0) {
 		*cause = xasprintf("cannot write %s: %s", af->path,
 		    strerror(error));
-		unlink(af->tmp);
+		if (af->tmp != NULL)
+			unlink(af->tmp);
 		atomic_clear(af);
 		return -1;
+	}
+	if (af->in_place) {
+		atomic_clear(af);
+		return 0;
 	}
 
 	/* The new file is in place; only its durability is in doubt. */
