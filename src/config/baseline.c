@@ -218,8 +218,12 @@ baseline_parse(const char *path, const char *buf, size_t len,
 	j = json_loadb(buf + first, len - first, JSON_REJECT_DUPLICATES |
 	    JSON_DECODE_INT_AS_REAL, &jerr);
 	if (j == NULL) {
+		/* jansson's text quotes input bytes: clean them. */
+		char	*text = ydoc_clean(jerr.text);
+
 		*cause = xasprintf("%s:%d: %s", path, jerr.line > 0 ?
-		    jerr.line : 1, jerr.text);
+		    jerr.line : 1, text);
+		free(text);
 		return -1;
 	}
 	old = baseline_c_locale(&c);

@@ -16,6 +16,7 @@
 
 #include "paths.h"
 #include "theme.h"
+#include "escape.h"
 #include "xmalloc.h"
 #include "ydoc.h"
 
@@ -309,14 +310,19 @@ static int
 theme_error(char **cause, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The message quotes keys and values from the file: shown escaped, so a
+ * hostile theme cannot put control sequences on the terminal. */
 static int
 theme_error(char **cause, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*raw;
 
 	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
+	raw = xvasprintf(fmt, ap);
 	va_end(ap);
+	*cause = escape_terminal(raw);
+	free(raw);
 	return -1;
 }
 
