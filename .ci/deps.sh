@@ -2,7 +2,7 @@
 # Installs the Debian packages exectop needs to build and test, but only
 # those whose pkg-config module (or command) is missing.  Called by the
 # Makefile before every build; does nothing when all is present.
-#   usage: .ci/deps.sh [build|test]
+#   usage: .ci/deps.sh [build|test|bench]
 set -u
 mode=${1:-build}
 
@@ -26,6 +26,13 @@ if [ "$mode" = test ]; then
 	need_cmd valgrind valgrind
 	need_cmd python3 python3
 	need_cmd clang clang
+	# libFuzzer's runtime for the fuzz targets (issue 5): clang alone
+	# does not bring it.
+	if ! command -v clang >/dev/null 2>&1 || ! ls \
+	    "$(clang -print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer*.a \
+	    >/dev/null 2>&1; then
+		missing="$missing libclang-rt-dev"
+	fi
 	# Docs, recipes and the browser test (issue 6): the man page lint,
 	# the shell and multi-machine producer recipes, and the HTML report
 	# opened in headless Chromium driven by a small Node script.
@@ -35,6 +42,9 @@ if [ "$mode" = test ]; then
 	need_cmd node nodejs
 	need_cmd chromium chromium
 fi
+
+# make bench drives the TUI in tmux.
+[ "$mode" = bench ] && need_cmd tmux tmux
 
 [ -z "$missing" ] && exit 0
 

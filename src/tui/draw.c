@@ -284,6 +284,13 @@ draw_header(struct tui *t, int lines)
 	}
 	snprintf(buf, sizeof buf, "  refresh %u ms", t->refresh_ms);
 	draw_seg(2, &x, right, buf, h);
+	if (t->rebuild_cost_ms * 10 > t->refresh_ms) {
+		/* A huge table: its analysis is spaced out (tui.c). */
+		snprintf(buf, sizeof buf, " (table every %.1f s)",
+		    (double)(t->rebuild_cost_ms * (100 / TUI_ANALYSIS_SHARE)) /
+		    1000.0);
+		draw_seg(2, &x, right, buf, h);
+	}
 
 	/* Line 4 (i): the last rejected line. */
 	if (lines >= 4) {

@@ -8,21 +8,27 @@
  * regular files, which have no descriptor to poll), the config file check
  * (TUI_CONFIG_CHECK_MS) and the refresh (ui.refresh_ms).  Each source gets
  * at most TUI_READ_BUDGET bytes per pass, so keys stay responsive; when a
- * budget was used up the next poll does not wait.
+ * budget was used up the next poll does not wait.  A FIFO or stdin that
+ * just gave records is left out of the poll for TUI_COALESCE_MS, so a
+ * steady stream is read in batches rather than with a wakeup per record;
+ * its pipe buffer is enlarged to TUI_PIPE_SIZE, and a read that got a
+ * quarter of it or more is followed at once, so the writer does not wait.
  *
  * A regular file of TUI_CATCHUP_MIN bytes or more is first caught up in
  * parallel (catchup_start: every core parses in the background); this
  * loop applies the parsed batches to the model for at most TUI_APPLY_US
- * per pass, so keys and refreshes go on during the catch-up, the header
- * shows its progress, and only this thread ever touches the model.  Then
- * the source follows the file from where the catch-up stopped
- * (source_resume).
+ * per pass, so keys and refreshes go on during the catch-up (at least
+ * every TUI_CATCHUP_REFRESH_MS), the header shows its progress, and only
+ * this thread ever touches the model.  Then the source follows the file
+ * from where the catch-up stopped (source_resume).
  *
  * The analysis runs at a refresh, and only when the model or the config
  * changed since the last one; its results are copied into the view (see
- * view.h) and freed.  Keys only change state and set t->dirty; drawing
- * happens here, once, with erase() + wnoutrefresh() + doupdate(), so
- * nothing flickers and an idle screen costs nothing.
+ * view.h) and freed.  On a table so big that the analysis takes more than
+ * a tenth of the refresh interval, it is spaced out to TUI_ANALYSIS_SHARE
+ * percent of the time (tui_rebuild_timed).  Keys only change state and set
+ * t->dirty; drawing happens here, once, with erase() + wnoutrefresh() +
+ * doupdate(), so nothing flickers and an idle screen costs nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -266,7 +272,7 @@ tui_curses_start(struct tui *t)
 	getmaxyx(stdscr, t->lines, t->cols);
 }
 
-static void
+void
 tui_draw(struct tui *t)
 {
 	getmaxyx(stdscr, t->lines, t->cols);
@@ -525,6 +531,30 @@ tui_rate_sample(struct tui *t, uint64_t now)
 		    1000.0 / (double)dt;
 }
 
+/*
+ * Notices a source's new descriptor: a pipe's buffer is enlarged to
+ * TUI_PIPE_SIZE so the writer never waits while we let records gather
+ * (src_pipe: its size, 0 for anything but a pipe).
+ */
+static void
+tui_pipe_check(struct tui *t, size_t i)
+{
+	int	fd = source_fd(t->src[i]), size;
+
+	if (fd == t->src_fd[i])
+		return;
+	t->src_fd[i] = fd;
+	t->src_pipe[i] = 0;
+	t->src_quiet[i] = 0;
+	if (fd == -1)
+		return;
+	size = fcntl(fd, F_GETPIPE_SZ);
+	if (size > 0 && size < TUI_PIPE_SIZE &&
+	    fcntl(fd, F_SETPIPE_SZ, TUI_PIPE_SIZE) != -1)
+		size = fcntl(fd, F_GETPIPE_SZ);
+	t->src_pipe[i] = size > 0 ? (size_t)size : 0;
+}
+
 /* Starts a parallel catch-up on every big regular file not read yet. */
 static void
 tui_catchup_begin(struct tui *t)
@@ -616,15 +646,34 @@ tui_min_timeout(uint64_t now, uint64_t a, uint64_t b)
 	return next - now > 60000 ? 60000 : (int)(next - now);
 }
 
+/*
+ * The analysis at a refresh.  On a table so big that it takes longer than
+ * a tenth of the refresh interval, the next one waits until it has used
+ * at most TUI_ANALYSIS_SHARE of the time (the header says so); frames,
+ * keys and ingestion go on meanwhile.
+ */
+static void
+tui_rebuild_timed(struct tui *t, uint64_t now)
+{
+	uint64_t	cost;
+
+	tui_rebuild_view(t);
+	cost = tui_now_ms() - now;
+	t->rebuild_cost_ms = cost;
+	t->next_rebuild = cost * 10 > t->refresh_ms ?
+	    now + cost * (100 / TUI_ANALYSIS_SHARE) : 0;
+}
+
 static void
 tui_loop(struct tui *t, int keyfd)
 {
 	struct pollfd	*pfd;
-	size_t		*pfd_src, i, n, got;
+	size_t		*pfd_src, i, j, n, got;
 	uint64_t	 now, next_tick = 0, next_cfg = 0, next_refresh = 0;
 	uint64_t	 wake;
 	bool		 more = false, busy;
 	char		 drain[64];
+	unsigned	 interval;
 	int		 timeout;
 
 	pfd = xcalloc(2 * t->nsrc + 2, sizeof *pfd);
@@ -667,15 +716,25 @@ tui_loop(struct tui *t, int keyfd)
 			tui_rate_sample(t, now);
 			if (!t->paused && (!t->view_built ||
 			    t->model->generation != t->view_model_gen ||
-			    t->cfg_gen != t->view_cfg_gen))
-				tui_rebuild_view(t);
+			    t->cfg_gen != t->view_cfg_gen) &&
+			    (now >= t->next_rebuild || t->cfg_gen !=
+			    t->view_cfg_gen))
+				tui_rebuild_timed(t, now);
 			if (t->model->generation != t->drawn_gen ||
 			    (now - t->start_ms) / 1000 != t->drawn_sec)
 				t->dirty = true;
-			/* On a fixed cadence: a late pass does not slow it. */
-			next_refresh += t->refresh_ms;
+			/* On a fixed cadence: a late pass does not slow it.
+			 * A catch-up shows its progress at least 5 times a
+			 * second. */
+			interval = t->refresh_ms;
+			for (i = 0; i < t->nsrc; i++) {
+				if (t->catchup[i] != NULL &&
+				    interval > TUI_CATCHUP_REFRESH_MS)
+					interval = TUI_CATCHUP_REFRESH_MS;
+			}
+			next_refresh += interval;
 			if (next_refresh <= now)
-				next_refresh = now + t->refresh_ms;
+				next_refresh = now + interval;
 		}
 		if (t->status != NULL && now >= t->status_until) {
 			free(t->status);
@@ -686,6 +745,11 @@ tui_loop(struct tui *t, int keyfd)
 			tui_draw(t);
 
 		/* Wait for input, a signal or the next timer. */
+		now = tui_now_ms();
+		wake = next_refresh < next_cfg || t->opts->config_path == NULL ?
+		    next_refresh : next_cfg;
+		if (t->status != NULL && t->status_until < wake)
+			wake = t->status_until;
 		n = 0;
 		pfd[n].fd = tui_sigpipe[0];
 		pfd[n++].events = POLLIN;
@@ -694,6 +758,13 @@ tui_loop(struct tui *t, int keyfd)
 		for (i = 0; i < t->nsrc; i++) {
 			if (source_fd(t->src[i]) == -1)
 				continue;
+			tui_pipe_check(t, i);
+			if (t->src_quiet[i] > now) {
+				/* Just read: let records gather a moment. */
+				if (t->src_quiet[i] < wake)
+					wake = t->src_quiet[i];
+				continue;
+			}
 			pfd[n].fd = source_fd(t->src[i]);
 			pfd[n].events = POLLIN;
 			pfd_src[n++] = i;
@@ -705,12 +776,8 @@ tui_loop(struct tui *t, int keyfd)
 			pfd[n].events = POLLIN;
 			pfd_src[n++] = SIZE_MAX;	/* applied next pass */
 		}
-		wake = next_refresh < next_cfg || t->opts->config_path == NULL ?
-		    next_refresh : next_cfg;
-		if (t->status != NULL && t->status_until < wake)
-			wake = t->status_until;
-		timeout = more || busy ? 0 : tui_min_timeout(tui_now_ms(),
-		    next_tick, wake);
+		timeout = more || busy ? 0 : tui_min_timeout(now, next_tick,
+		    wake);
 		if (poll(pfd, n, timeout) == -1) {
 			if (errno == EINTR) {
 				/* SIGWINCH: ncurses queues KEY_RESIZE. */
@@ -728,10 +795,12 @@ tui_loop(struct tui *t, int keyfd)
 		for (i = 2; i < n; i++) {
 			if (pfd[i].revents == 0 || pfd_src[i] == SIZE_MAX)
 				continue;
-			got = source_read(t->src[pfd_src[i]], t->model,
-			    TUI_READ_BUDGET);
+			j = pfd_src[i];
+			got = source_read(t->src[j], t->model, TUI_READ_BUDGET);
 			if (got == TUI_READ_BUDGET)
 				more = true;
+			else if (got > 0 && got < t->src_pipe[j] / 4)
+				t->src_quiet[j] = tui_now_ms() + TUI_COALESCE_MS;
 			benchlog_ingested(t);
 		}
 		if (pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -776,6 +845,9 @@ tui_free(struct tui *t)
 	}
 	free(t->catchup);
 	free(t->catchup_ms);
+	free(t->src_fd);
+	free(t->src_pipe);
+	free(t->src_quiet);
 	free(t->src);
 	benchlog_close(t);
 	model_free(t->model);
@@ -854,6 +926,11 @@ tui_run(const struct tui_opts *opts)
 	t.src = xcalloc(opts->nsources, sizeof *t.src);
 	t.catchup = xcalloc(opts->nsources, sizeof *t.catchup);
 	t.catchup_ms = xcalloc(opts->nsources, sizeof *t.catchup_ms);
+	t.src_fd = xcalloc(opts->nsources, sizeof *t.src_fd);
+	t.src_pipe = xcalloc(opts->nsources, sizeof *t.src_pipe);
+	t.src_quiet = xcalloc(opts->nsources, sizeof *t.src_quiet);
+	for (i = 0; i < opts->nsources; i++)
+		t.src_fd[i] = -2;	/* not seen yet */
 	for (i = 0; i < opts->nsources; i++) {
 		if (strcmp(opts->sources[i], "-") == 0)
 			need_tty = true;

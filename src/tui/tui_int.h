@@ -6,7 +6,8 @@
  * reload, snapshot, baseline, theme switch), draw.c (safe text output and
  * colours), screen_main.c, screen_detail.c, screen_help.c, editor.c (one
  * screen each, reached through struct tui_screen_ops), view.c (the
- * display copy of model and analysis), layout.c, text.c, theme.c (pure).
+ * display copy of model and analysis), layout.c, text.c, theme.c (pure),
+ * benchlog.c (the measurement hook of `make bench`).
  *
  * Input handlers only change state and set t->dirty; tui.c draws once,
  * later, through the current screen's draw function.
@@ -39,6 +40,11 @@ struct tui;
 #define TUI_READ_BUDGET		(256 * 1024)	/* bytes per source per pass */
 #define TUI_CATCHUP_MIN		(1024 * 1024)	/* parallel catch-up from here */
 #define TUI_APPLY_US		20000	/* catch-up: applying per loop pass */
+#define TUI_CATCHUP_REFRESH_MS	200	/* refresh at most this while it runs */
+#define TUI_COALESCE_MS		25	/* a pipe that gave records rests */
+#define TUI_PIPE_SIZE		(1024 * 1024)	/* pipe buffer we ask for */
+#define TUI_ANALYSIS_SHARE	10	/* % of the time a huge table's
+					   analysis may take */
 #define TUI_TICK_MS		100	/* source_tick and file polling */
 #define TUI_CONFIG_CHECK_MS	500	/* config file change check */
 #define TUI_STATUS_MS		10000	/* how long a status message shows */
@@ -118,6 +124,10 @@ struct tui {
 	/* Parallel catch-up of each source (NULL: none running). */
 	struct catchup		**catchup;
 	uint64_t		*catchup_ms;	/* when it began */
+	/* Pipes (FIFOs, stdin): read in batches, see tui.c. */
+	int			*src_fd;	/* descriptor last seen */
+	size_t			*src_pipe;	/* its buffer size, 0: no pipe */
+	uint64_t		*src_quiet;	/* not polled before (ms) */
 	unsigned		 nthreads;	/* parser threads */
 
 	/* The display copy. */
@@ -125,6 +135,8 @@ struct tui {
 	bool			 view_built;
 	uint64_t		 view_model_gen;
 	uint64_t		 view_cfg_gen;
+	uint64_t		 rebuild_cost_ms;	/* the last analysis */
+	uint64_t		 next_rebuild;	/* not before (huge tables) */
 
 	/* Screens. */
 	enum tui_screen_id	 screen;
@@ -201,6 +213,8 @@ uint64_t	tui_now_ms(void);
 void		tui_set_status(struct tui *, bool error, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		tui_switch(struct tui *, enum tui_screen_id);
+/* Draws the current screen now (one frame: erase, draw, doupdate). */
+void		tui_draw(struct tui *);
 /* Rebuilds the display copy now (runs the analysis). */
 void		tui_rebuild_view(struct tui *);
 /* Re-sorts and re-filters the copy, keeping the selected executor. */

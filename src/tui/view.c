@@ -3,8 +3,18 @@
  *
  * Built at most once per refresh, only when the model or the config
  * changed, and not at all while the display is paused.
+ *
+ * Tables of thousands of executors stay cheap: a row whose executor has
+ * had no run since the last build is copied instead of summarized again;
+ * each row is matched against the filter once; and sorting works on a
+ * flat array of precomputed keys.  When the column, direction and filter
+ * are those of the last sort, it starts from the last order: between two
+ * refreshes most values move little, so an insertion sort finishes in
+ * nearly linear time (with a cap on the moves, past which it falls back
+ * to a full sort).  Ranks are kept the same way.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,13 +50,12 @@ view_col_desc(enum view_col c)
 	return c != COL_RANK && c != COL_ID;
 }
 
+/* Frees the alerts and bottlenecks. */
 static void
-view_clear(struct view *v)
+view_clear_findings(struct view *v)
 {
 	size_t	i;
 
-	for (i = 0; i < v->nrows; i++)
-		free(v->rows[i].id);
 	for (i = 0; i < v->nalerts; i++)
 		free(v->alerts[i].id);
 	for (i = 0; i < v->nbns; i++) {
@@ -54,10 +63,29 @@ view_clear(struct view *v)
 		free(v->bns[i].slowest);
 		free(v->bns[i].memory);
 	}
-	free(v->rows);
-	free(v->order);
 	free(v->alerts);
 	free(v->bns);
+	v->alerts = NULL;
+	v->bns = NULL;
+	v->nalerts = v->ncritical = v->nbns = 0;
+	v->nimprovements = v->npending = v->nfresh = 0;
+}
+
+static void
+view_clear(struct view *v)
+{
+	size_t	i;
+
+	view_clear_findings(v);
+	for (i = 0; i < v->nrows; i++)
+		free(v->rows[i].id);
+	free(v->rows);
+	free(v->order);
+	free(v->match);
+	free(v->match_filter);
+	free(v->rank_idx);
+	free(v->id_idx);
+	free(v->id_rank);
 	memset(v, 0, sizeof *v);
 }
 
@@ -111,40 +139,261 @@ view_add_findings(struct view *v, const struct finding *f, size_t n)
 	}
 }
 
-static int
-view_rank_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct view	*v = arg;
-	const struct view_row	*a = &v->rows[*(const size_t *)pa];
-	const struct view_row	*b = &v->rows[*(const size_t *)pb];
+/* Forward: the value a column sorts by. */
+static double	view_row_value(const struct view_row *, enum view_col);
 
-	if (a->score > b->score)
-		return -1;
-	if (a->score < b->score)
-		return 1;
-	return strcmp(a->id, b->id);
+/*
+ * A row's sort key: its value (times the direction) mapped to an integer
+ * that orders the same way, NAN above everything (last either way); ties
+ * go by the row's place in id order.  Integer compares only.
+ */
+struct view_key {
+	uint64_t	 v;
+	uint32_t	 tie;
+	uint32_t	 row;
+};
+
+static uint64_t
+view_key_of(double x)
+{
+	uint64_t	u;
+
+	if (isnan(x))
+		return UINT64_MAX;
+	if (x == 0)
+		x = 0;		/* -0 ties with 0 */
+	memcpy(&u, &x, sizeof u);
+	return (u & (UINT64_C(1) << 63)) ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static int
+view_sortkey_cmp(const void *pa, const void *pb)
+{
+	const struct view_key	*a = pa, *b = pb;
+
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	return (a->tie > b->tie) - (a->tie < b->tie);
+}
+
+/*
+ * Insertion sort of nearly sorted keys; gives up (returns 0, the keys
+ * still a permutation) after budget moves.
+ */
+static int
+view_insertion(struct view_key *k, size_t n, size_t budget)
+{
+	struct view_key	x;
+	size_t		i, j, moves = 0;
+
+	for (i = 1; i < n; i++) {
+		if (view_sortkey_cmp(&k[i - 1], &k[i]) <= 0)
+			continue;
+		x = k[i];
+		for (j = i; j > 0 && view_sortkey_cmp(&k[j - 1], &x) > 0; j--) {
+			k[j] = k[j - 1];
+			if (++moves > budget) {
+				k[j - 1] = x;	/* keep a permutation */
+				return 0;
+			}
+		}
+		k[j] = x;
+	}
+	return 1;
+}
+
+/*
+ * Stable LSD radix sort on v, a byte at a time (bytes every key shares
+ * are skipped): keys that arrive in id order leave in (v, id) order.
+ */
+static void
+view_radix(struct view_key *k, size_t n)
+{
+	struct view_key	*tmp = xcalloc(n, sizeof *tmp), *from = k, *to = tmp, *t;
+	size_t		 count[256], i, sum, c;
+	unsigned	 shift;
+
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(from[i].v >> shift) & 0xff]++;
+		if (count[(from[0].v >> shift) & 0xff] == n)
+			continue;	/* one value: order unchanged */
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[(from[i].v >> shift) & 0xff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != k)
+		memcpy(k, from, n * sizeof *k);
+	free(tmp);
+}
+
+/* Sorts n row indices by a column; presorted: idx is nearly sorted,
+ * else it is in id order.  Needs v->id_rank (view_id_order). */
+static void
+view_sort_idx(const struct view *v, size_t *idx, size_t n, enum view_col col,
+    int dir, bool presorted)
+{
+	struct view_key	*k;
+	size_t		 i;
+	uint32_t	 rank;
+
+	if (n < 2)
+		return;
+	k = xcalloc(n, sizeof *k);
+	for (i = 0; i < n; i++) {
+		rank = v->id_rank[idx[i]];
+		k[i].row = (uint32_t)idx[i];
+		k[i].tie = rank;
+		if (col == COL_ID)
+			k[i].v = dir > 0 ? rank : UINT32_MAX - rank;
+		else
+			k[i].v = view_key_of(dir * view_row_value(&v->rows[idx[i]],
+			    col));
+	}
+	if (presorted && !view_insertion(k, n, 8 * n + 64))
+		qsort(k, n, sizeof *k, view_sortkey_cmp);
+	else if (!presorted)
+		view_radix(k, n);
+	for (i = 0; i < n; i++)
+		idx[i] = k[i].row;
+	free(k);
+}
+
+static int
+view_id_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct view_row	*rows = arg;
+
+	return strcmp(rows[*(const size_t *)pa].id, rows[*(const size_t *)pb].id);
+}
+
+/* Places every row in id order (ids never change: new rows are merged
+ * into the last order). */
+static void
+view_id_order(struct view *v, bool keep)
+{
+	size_t	i, j, k, nold = keep ? v->nid : 0, *add, nadd;
+
+	v->id_idx = xreallocarray(v->id_idx, v->nrows ? v->nrows : 1,
+	    sizeof *v->id_idx);
+	v->id_rank = xreallocarray(v->id_rank, v->nrows ? v->nrows : 1,
+	    sizeof *v->id_rank);
+	nadd = v->nrows - nold;
+	if (nadd > 0) {
+		/* Sort the new rows, then merge them in. */
+		add = xcalloc(nadd, sizeof *add);
+		for (i = 0; i < nadd; i++)
+			add[i] = nold + i;
+		qsort_r(add, nadd, sizeof *add, view_id_cmp, v->rows);
+		for (i = nold, j = nadd, k = v->nrows; j > 0; k--) {
+			if (i > 0 && strcmp(v->rows[v->id_idx[i - 1]].id,
+			    v->rows[add[j - 1]].id) > 0)
+				v->id_idx[k - 1] = v->id_idx[--i];
+			else
+				v->id_idx[k - 1] = add[--j];
+		}
+		free(add);
+	}
+	v->nid = v->nrows;
+	for (i = 0; i < v->nrows; i++)
+		v->id_rank[v->id_idx[i]] = (uint32_t)i;
+}
+
+/* Ranks by score (descending, ties by id), from the last ranking. */
+static void
+view_rank(struct view *v, bool keep)
+{
+	size_t	i;
+
+	v->rank_idx = xreallocarray(v->rank_idx, v->nrows ? v->nrows : 1,
+	    sizeof *v->rank_idx);
+	if (!keep) {
+		/* From id order, as view_sort_idx wants. */
+		memcpy(v->rank_idx, v->id_idx, v->nrows * sizeof *v->rank_idx);
+		v->nrank = v->nrows;
+	}
+	for (i = v->nrank; i < v->nrows; i++)
+		v->rank_idx[i] = i;
+	view_sort_idx(v, v->rank_idx, v->nrows, COL_SCORE, -1, keep);
+	v->nrank = v->nrows;
+	for (i = 0; i < v->nrows; i++)
+		v->rows[v->rank_idx[i]].rank = (unsigned)(i + 1);
+}
+
+/* Whether an old row still shows executor ex as it is. */
+static bool
+view_row_current(const struct view_row *r, const struct executor *ex)
+{
+	return r->id != NULL && r->runs == ex->runs && strcmp(r->id, ex->id) == 0;
 }
 
 void
 view_build(struct view *v, const struct model *m, const struct analysis *a)
 {
 	const struct executor	*ex;
-	struct view_row		*r;
+	struct view_row		*r, *old = v->rows;
 	struct view_alert	*al;
 	struct view_bottleneck	*bn;
 	struct summary		 s;
-	size_t			 i, *idx;
+	size_t			 i, nold = v->nrows;
+	bool			 same = v->model == m && old != NULL, kept;
+	bool			 stable;
 	int			 w;
 
-	view_clear(v);
+	view_clear_findings(v);
+	if (!same || nold > m->nexecs) {
+		/* Another model: nothing cached applies. */
+		same = false;
+		v->order_valid = false;
+		v->nsorted = 0;
+		v->nrank = 0;
+		free(v->match_filter);
+		v->match_filter = NULL;
+	}
+	stable = same;
+	v->model = m;
 	v->records = m->records;
 	v->nrows = m->nexecs;
-	v->rows = xcalloc(v->nrows, sizeof *v->rows);
-	v->order = xcalloc(v->nrows, sizeof *v->order);
+	v->norder = 0;
+	v->rows = xcalloc(v->nrows ? v->nrows : 1, sizeof *v->rows);
+	v->order = xreallocarray(v->order, v->nrows ? v->nrows : 1,
+	    sizeof *v->order);
+	v->match = xreallocarray(v->match, v->nrows ? v->nrows : 1,
+	    sizeof *v->match);
 	v->id_width = 8;
 	for (i = 0; i < m->nexecs; i++) {
 		ex = m->execs[i];
 		r = &v->rows[i];
+		kept = same && i < nold && old[i].id != NULL &&
+		    strcmp(old[i].id, ex->id) == 0;
+		if (!kept && i < nold) {
+			/* A row changed executor: the order is stale. */
+			v->order_valid = false;
+			stable = false;
+		}
+		if (!kept || i >= nold)
+			v->match[i] = -1;
+		if (kept && view_row_current(&old[i], ex)) {
+			/* No new run: the summaries stand. */
+			*r = old[i];
+			old[i].id = NULL;
+			memset(r->f, 0, sizeof r->f);
+			r->exec = i;
+			r->score = a != NULL && i < a->nexecs ? a->score[i] : NAN;
+			r->status = a != NULL && i < a->nexecs ? a->status[i] :
+			    STATUS_PENDING;
+			if ((w = text_width(r->id)) > v->id_width)
+				v->id_width = w;
+			continue;
+		}
 		r->exec = i;
 		r->id = xstrdup(ex->id);
 		r->runs = ex->runs;
@@ -167,15 +416,12 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 		if ((w = text_width(r->id)) > v->id_width)
 			v->id_width = w;
 	}
+	for (i = 0; i < nold; i++)
+		free(old[i].id);
+	free(old);
 
-	/* Ranks by score. */
-	idx = xcalloc(v->nrows, sizeof *idx);
-	for (i = 0; i < v->nrows; i++)
-		idx[i] = i;
-	qsort_r(idx, v->nrows, sizeof *idx, view_rank_cmp, v);
-	for (i = 0; i < v->nrows; i++)
-		v->rows[idx[i]].rank = (unsigned)(i + 1);
-	free(idx);
+	view_id_order(v, stable);
+	view_rank(v, stable && v->nrank > 0);
 
 	if (a == NULL)
 		return;
@@ -231,15 +477,6 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 	}
 }
 
-/* NAN sorts last whatever the direction. */
-static int
-view_num_cmp(double a, double b)
-{
-	if (isnan(a) || isnan(b))
-		return isnan(a) - isnan(b);
-	return (a > b) - (a < b);
-}
-
 static int
 view_status_weight(enum exec_status s)
 {
@@ -258,12 +495,6 @@ view_status_weight(enum exec_status s)
 		return 0;
 	}
 }
-
-struct view_sort {
-	const struct view	*v;
-	enum view_col		 col;
-	int			 dir;	/* 1 ascending, -1 descending */
-};
 
 static double
 view_row_value(const struct view_row *r, enum view_col col)
@@ -294,61 +525,79 @@ view_row_value(const struct view_row *r, enum view_col col)
 	}
 }
 
-static int
-view_sort_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct view_sort	*s = arg;
-	const struct view_row	*a = &s->v->rows[*(const size_t *)pa];
-	const struct view_row	*b = &s->v->rows[*(const size_t *)pb];
-	double			 x, y;
-	int			 c;
-
-	if (s->col == COL_ID)
-		c = s->dir * strcmp(a->id, b->id);
-	else {
-		x = view_row_value(a, s->col);
-		y = view_row_value(b, s->col);
-		if (isnan(x) || isnan(y))
-			c = view_num_cmp(x, y);
-		else
-			c = s->dir * view_num_cmp(x, y);
-	}
-	if (c == 0)
-		c = strcmp(a->id, b->id);
-	return c;
-}
-
 void
 view_order(struct view *v, enum view_col col, bool reverse,
     const char *filter)
 {
-	struct view_sort	 s;
-	size_t			 i;
+	const char	*f = filter != NULL ? filter : "";
+	size_t		 i, n = 0;
+	bool		 same_filter, keep;
+	int		 dir;
 
-	v->norder = 0;
-	for (i = 0; i < v->nrows; i++) {
-		if (filter != NULL && *filter != '\0' &&
-		    strcasestr(v->rows[i].id, filter) == NULL)
-			continue;
-		v->order[v->norder++] = i;
+	same_filter = v->match_filter != NULL && strcmp(v->match_filter, f) == 0;
+	if (!same_filter) {
+		free(v->match_filter);
+		v->match_filter = xstrdup(f);
+		for (i = 0; i < v->nrows; i++)
+			v->match[i] = -1;
 	}
-	s.v = v;
-	s.col = col;
-	s.dir = view_col_desc(col) ? -1 : 1;
+	for (i = 0; i < v->nrows; i++) {
+		if (v->match[i] == -1)
+			v->match[i] = *f == '\0' ||
+			    strcasestr(v->rows[i].id, f) != NULL;
+	}
+
+	/* The same sort as last time: start from its order. */
+	keep = same_filter && v->order_valid && v->order_col == col &&
+	    v->order_reverse == reverse && v->order_nrows <= v->nrows;
+	if (keep) {
+		n = v->nsorted;
+		for (i = v->order_nrows; i < v->nrows; i++) {
+			if (v->match[i])
+				v->order[n++] = i;
+		}
+	} else {
+		/* In id order, as view_sort_idx wants. */
+		for (i = 0; i < v->nrows; i++) {
+			if (v->match[v->id_idx[i]])
+				v->order[n++] = v->id_idx[i];
+		}
+	}
+	dir = view_col_desc(col) ? -1 : 1;
 	if (reverse)
-		s.dir = -s.dir;
-	qsort_r(v->order, v->norder, sizeof *v->order, view_sort_cmp, &s);
+		dir = -dir;
+	view_sort_idx(v, v->order, n, col, dir, keep);
+	v->norder = v->nsorted = n;
+	v->order_valid = true;
+	v->order_col = col;
+	v->order_reverse = reverse;
+	v->order_nrows = v->nrows;
 }
 
 long
 view_find(const struct view *v, const char *id)
 {
-	size_t	i;
+	size_t	lo = 0, hi = v->nid, mid, row, i;
+	int	c;
 
 	if (id == NULL)
 		return -1;
+	/* The row, by binary search in id order; then its place. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(v->rows[v->id_idx[mid]].id, id);
+		if (c == 0)
+			break;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= hi)
+		return -1;
+	row = v->id_idx[lo + (hi - lo) / 2];
 	for (i = 0; i < v->norder; i++) {
-		if (strcmp(v->rows[v->order[i]].id, id) == 0)
+		if (v->order[i] == row)
 			return (long)i;
 	}
 	return -1;

@@ -108,11 +108,30 @@ struct view {
 	size_t			 nfresh;
 	uint64_t		 records;	/* model->records at build */
 	int			 id_width;	/* widest executor id */
+
+	/* Caches that keep big tables cheap (view.c's own): rows whose
+	 * executor has no new run are copied, not summarized again; the
+	 * filter is matched once per row; a sort with the same column and
+	 * filter starts from the last order (insertion sort, nearly sorted)
+	 * and so do the ranks. */
+	const struct model	*model;		/* the rows' model */
+	signed char		*match;		/* per row: 1, 0, -1 unknown */
+	char			*match_filter;	/* what match[] was made for */
+	bool			 order_valid;	/* order[0..nsorted) by: */
+	size_t			 nsorted;
+	enum view_col		 order_col;
+	bool			 order_reverse;
+	size_t			 order_nrows;	/* rows when it was made */
+	size_t			*rank_idx;	/* rows by score, descending */
+	size_t			 nrank;
+	size_t			*id_idx;	/* rows by id */
+	size_t			 nid;
+	uint32_t		*id_rank;	/* per row: place in id_idx */
 };
 
 /* Replaces v's contents with a copy of the model and analysis (an
  * analysis of this very model state).  Order is left empty until
- * view_order(). */
+ * view_order().  v must be zeroed before its first build. */
 void		 view_build(struct view *, const struct model *,
 		    const struct analysis *);
 void		 view_free(struct view *);

@@ -70,6 +70,25 @@ write_all(int fd, const char *p, size_t n)
 	}
 }
 
+/* Opens a FIFO for writing, waiting up to 30 s for its reader - never
+ * for ever, so a reader that failed to start cannot hang the test. */
+static int
+open_writer(const char *fifo_path)
+{
+	int	fd, i;
+
+	for (i = 0; i < 3000; i++) {
+		if ((fd = open(fifo_path, O_WRONLY | O_NONBLOCK)) != -1) {
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+			return fd;
+		}
+		if (errno != ENXIO)
+			return -1;
+		usleep(10000);
+	}
+	return -1;
+}
+
 static void
 reap(pid_t pid)
 {
@@ -115,7 +134,7 @@ small_writer(int w, int n)
 	char	 line[PIPE_BUF + 1];
 	int	 fd, i, len, pad;
 
-	if ((fd = open(fifo, O_WRONLY)) == -1)
+	if ((fd = open_writer(fifo)) == -1)
 		_exit(1);
 	for (i = 0; i < n; i++) {
 		len = snprintf(line, sizeof line, "{\"executor_id\":\"W%d\","
@@ -201,8 +220,8 @@ Test(faults_fifo, eight_concurrent_writers_binary)
 		_exit(127);
 	}
 	close(p[1]);
-	keep = open(fifo, O_WRONLY);
-	cr_assert_neq(keep, -1);
+	keep = open_writer(fifo);
+	cr_assert_neq(keep, -1, "exectop report did not open the FIFO");
 	for (w = 0; w < 8; w++) {
 		if ((pid[w] = fork()) == 0)
 			small_writer(w, 2000);
@@ -263,7 +282,7 @@ Test(faults_fifo, torn_long_lines_counted_never_lost)
 	for (w = 0; w < 4; w++) {
 		if ((pid[w] = fork()) == 0) {
 			char	*line = malloc(70000);
-			int	 fd = open(fifo, O_WRONLY), i, len;
+			int	 fd = open_writer(fifo), i, len;
 
 			if (fd == -1)
 				_exit(1);
@@ -329,8 +348,8 @@ Test(faults_fifo, torn_line_is_bad_not_merged)
 	la += (size_t)sprintf(a + la, "\"}\n");
 	b = malloc(20000);
 	lb = (size_t)sprintf(b, "{\"executor_id\":\"B\",\"execution_time_ms\":7}\n");
-	fa = open(fifo, O_WRONLY);
-	fb = open(fifo, O_WRONLY);
+	fa = open_writer(fifo);
+	fb = open_writer(fifo);
 	cr_assert(fa != -1 && fb != -1);
 	write_all(fa, good, strlen(good));
 	for (cut = 100; cut < la; cut += 4096) {
@@ -369,7 +388,7 @@ Test(faults_fifo, last_line_without_newline_counted)
 
 	s = source_open(fifo, true, 1 << 20, &cause);
 	if ((pid = fork()) == 0) {
-		int fd = open(fifo, O_WRONLY);
+		int fd = open_writer(fifo);
 
 		write_all(fd, data, strlen(data));
 		_exit(0);	/* no newline, no close: the kernel closes */
@@ -380,7 +399,7 @@ Test(faults_fifo, last_line_without_newline_counted)
 	cr_assert_eq(m->invalid_by[REJECT_INVALID_JSON], 1);
 	/* The next writer's first line is whole, not glued to the piece. */
 	if ((pid = fork()) == 0) {
-		int fd = open(fifo, O_WRONLY);
+		int fd = open_writer(fifo);
 
 		write_all(fd, "{\"executor_id\":\"B\"}\n", 20);
 		_exit(0);
@@ -394,9 +413,17 @@ Test(faults_fifo, last_line_without_newline_counted)
 	model_free(m);
 
 	/* Report mode, through the binary. */
-	cmd = tu_fmt("printf '%%s' '%s' > '%s' & '%s' report '%s'", data, fifo,
-	    tu_exectop(), fifo);
+	if ((pid = fork()) == 0) {
+		int fd = open_writer(fifo);
+
+		if (fd == -1)
+			_exit(1);
+		write_all(fd, data, strlen(data));
+		_exit(0);
+	}
+	cmd = tu_fmt("'%s' report '%s'", tu_exectop(), fifo);
 	cr_assert_eq(tu_run(cmd, &out, NULL), 0);
+	reap(pid);
 	j = json_loads(out, 0, NULL);
 	cr_assert_not_null(j, "%.200s", out);
 	cr_assert_eq(json_integer_value(json_object_get(j, "total_runs")), 1);
@@ -430,7 +457,7 @@ Test(faults_fifo, writer_restart_storm)
 	cr_assert_not_null(s, "%s", cause);
 	for (round = 0; round < 300; round++) {
 		if ((pid = fork()) == 0) {
-			int fd = open(fifo, O_WRONLY);
+			int fd = open_writer(fifo);
 
 			if (fd == -1)
 				_exit(1);
@@ -552,7 +579,7 @@ Test(faults_fifo, binary_waits_for_writer_without_spinning)
 	cr_assert_eq(waitpid(rep, &status, WNOHANG), 0, "exited before any writer");
 
 	if ((wr = fork()) == 0) {
-		int fd = open(fifo, O_WRONLY);
+		int fd = open_writer(fifo);
 
 		write_all(fd, "{\"executor_id\":\"late\"}\n", 23);
 		_exit(0);

@@ -22,10 +22,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -345,13 +347,24 @@ Test(faults_output, output_to_fifo_or_device_is_not_replaced)
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	reader = fork();
 	if (reader == 0) {
-		char	buf[65536];
-		long	total = 0;
-		ssize_t	n;
-		int	fd = open(fifo, O_RDONLY);
+		/* Reads until the writer has come and gone, for at most
+		 * 30 s: never blocks for ever if no writer comes. */
+		char		buf[65536];
+		long		total = 0;
+		ssize_t		n;
+		struct pollfd	pfd;
+		int		fd = open(fifo, O_RDONLY | O_NONBLOCK);
+		time_t		end = time(NULL) + 30;
 
-		while ((n = read(fd, buf, sizeof buf)) > 0)
-			total += n;
+		while (time(NULL) < end) {
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			poll(&pfd, 1, 100);
+			while ((n = read(fd, buf, sizeof buf)) > 0)
+				total += n;
+			if (n == 0 && total > 0)
+				break;
+		}
 		_exit(total > 1000 ? 0 : 1);
 	}
 	run(a1, -1, 0, &r);

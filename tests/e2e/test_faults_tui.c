@@ -137,6 +137,25 @@ write_all(int fd, const char *p, size_t n)
 	}
 }
 
+/* Opens a FIFO for writing, waiting up to 30 s for its reader - never
+ * for ever, so a reader that failed to start cannot hang the test. */
+static int
+open_writer(const char *fifo_path)
+{
+	int	fd, i;
+
+	for (i = 0; i < 3000; i++) {
+		if ((fd = open(fifo_path, O_WRONLY | O_NONBLOCK)) != -1) {
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+			return fd;
+		}
+		if (errno != ENXIO)
+			return -1;
+		usleep(10000);
+	}
+	return -1;
+}
+
 /* The "records N" count of the header, -1 when not on screen. */
 static bool
 records_are(const char *screen, void *want)
@@ -144,6 +163,14 @@ records_are(const char *screen, void *want)
 	const char	*p = strstr(screen, " records ");
 
 	return p != NULL && strtoll(p + 9, NULL, 10) == *(long long *)want;
+}
+
+static bool
+records_at_least(const char *screen, void *want)
+{
+	const char	*p = strstr(screen, " records ");
+
+	return p != NULL && strtoll(p + 9, NULL, 10) >= *(long long *)want;
 }
 
 /* Removes every snapshot, presses s, waits for the new JSON one and
@@ -240,7 +267,7 @@ writer(const char *fifo, const char *id, long seq, long n)
 	cr_assert_neq(pid, -1);
 	if (pid != 0)
 		return pid;
-	if ((fd = open(fifo, O_WRONLY)) == -1)
+	if ((fd = open_writer(fifo)) == -1)
 		_exit(1);
 	for (i = 0; i < n; i++) {
 		if (len > sizeof buf - 128) {
@@ -294,6 +321,37 @@ Test(faults_tui, sigwinch_storm)
 	json_decref(j);
 	quit_ok();
 	free(fifo);
+}
+
+/* Case 11: SIGTERM and SIGINT while records pour in: the terminal is
+ * given back (the table leaves the screen) and the exit status is 0. */
+Test(faults_tui, sigterm_sigint_during_ingest_restore_terminal)
+{
+	static const int	 sigs[] = { SIGTERM, SIGINT };
+	char			*fifo = path("in.fifo"), *ex = path("exit.txt");
+	long long		 some = 1;
+	pid_t			 w;
+	size_t			 i;
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	for (i = 0; i < 2; i++) {
+		unlink(ex);
+		start(120, 30, "in.fifo");
+		cr_assert(tmux_wait_for(&tm, "waiting for writer", WAIT));
+		w = writer(fifo, "W", 0, 5000000);
+		/* Some records are in: it is busy ingesting. */
+		cr_assert(tmux_wait_until(&tm, records_at_least, &some, WAIT));
+		cr_assert_eq(kill(tui_pid, sigs[i]), 0);
+		cr_assert(tu_wait_file(ex, "EXIT=0", WAIT), "signal %d: no "
+		    "clean exit", sigs[i]);
+		cr_assert(tmux_wait_gone(&tm, "EXECUTOR", WAIT));
+		/* The writer meets a closed pipe and stops. */
+		kill(w, SIGKILL);
+		waitpid(w, NULL, 0);
+		tmux_stop(&tm);
+	}
+	free(fifo);
+	free(ex);
 }
 
 /* Case 8: writers come and go; once the last has gone, the TUI waits
@@ -458,7 +516,7 @@ soak_writer(const char *fifo, long from, long to)
 	big[0] = '"';
 	big[2999] = '"';
 	big[3000] = '\0';
-	if ((fd = open(fifo, O_WRONLY)) == -1)
+	if ((fd = open_writer(fifo)) == -1)
 		_exit(1);
 	for (k = from; k < to; k++) {
 		const char	*bad = NULL;

@@ -12,15 +12,19 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A fresh private directory, made once per process. */
+/* A fresh private directory, made once per process, under
+ * $EXECTOP_FUZZ_TMP when set (tests/fuzz/run.sh sets it and removes it
+ * afterwards), else /dev/shm or /tmp. */
 static const char *
 fuzz_dir(void)
 {
-	static char	 dir[64];
+	static char	 dir[256];
+	const char	*base = getenv("EXECTOP_FUZZ_TMP");
 
 	if (dir[0] == '\0') {
-		snprintf(dir, sizeof dir, "%s/exectop-fuzz.XXXXXX",
-		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+		if (base == NULL || *base == '\0')
+			base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		snprintf(dir, sizeof dir, "%s/exectop-fuzz.XXXXXX", base);
 		if (mkdtemp(dir) == NULL)
 			abort();
 	}

@@ -10,6 +10,12 @@ build=$1; seconds=$2; shift 2
 case $build in /*) ;; *) build=./$build ;; esac
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 mkdir -p "$build/artifacts" "$build/logs"
+# The file loaders' targets write each input to a file: on a tmpfs when
+# there is one, removed at the end.
+EXECTOP_FUZZ_TMP=$(mktemp -d /dev/shm/exectop-fuzz.XXXXXX 2>/dev/null ||
+    mktemp -d /tmp/exectop-fuzz.XXXXXX) || exit 1
+export EXECTOP_FUZZ_TMP
+trap 'rm -rf "$EXECTOP_FUZZ_TMP"' EXIT INT TERM
 
 run_one() {
 	t=$1

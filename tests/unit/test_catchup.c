@@ -49,7 +49,7 @@ stream(int first, int n, size_t *len)
 			fprintf(f, "{\"executor_id\":\"E%d\",\"execution_time_ms\":"
 			    "%.3f,\"memory_footprint_mb\":%.2f,\"timestamp\":%d,"
 			    "\"success\":%s,\"error\":%s,\"method_calls\":[",
-			    k % 37, 10 + (k * 7919 % 1000) / 10.0, 5 + k % 13,
+			    k % 37, 10 + (k * 7919 % 1000) / 10.0, 5.0 + k % 13,
 			    1700000000 + k, k % 50 == 0 ? "false" : "true",
 			    k % 50 == 0 ? "\"boom\"" : "null");
 			for (i = 0; i < 1 + k % 3; i++)

@@ -168,6 +168,20 @@ Test(tui_text, numbers)
 	    "2d03h");
 }
 
+Test(tui_text, catch_up_progress)
+{
+	char	b[128];
+
+	cr_expect_str_eq(text_progress(b, sizeof b, 312345, 280.0 * 1048576,
+	    667.0 * 1048576, 81234), "catching up 41%: 312k records, 280M of "
+	    "667M, 81.2k/s");
+	cr_expect_str_eq(text_progress(b, sizeof b, 0, 0, 0, 0),
+	    "catching up 100%: 0.00 records, 0 of 0, 0.00/s");
+	/* The file grew past the end first seen: never over 100%. */
+	cr_expect_str_eq(text_progress(b, sizeof b, 10, 2048, 1024, 5),
+	    "catching up 100%: 10.0 records, 2.0K of 1.0K, 5.00/s");
+}
+
 Test(tui_text, sparkline)
 {
 	double	v[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };

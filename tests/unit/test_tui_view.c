@@ -245,3 +245,85 @@ Test(tui_view, empty_model)
 	model_free(m);
 	config_free(&cfg);
 }
+
+/* The order and ranks of a view kept across refreshes (its caches:
+ * reused rows, insertion sort from the last order, merged id order) are
+ * those of a view built afresh, whatever changes in between. */
+static void
+expect_same_view(const struct view *kept, const struct model *m,
+    const struct analysis *a, enum view_col col, bool reverse,
+    const char *filter)
+{
+	struct view	fresh;
+	size_t		i;
+
+	memset(&fresh, 0, sizeof fresh);
+	view_build(&fresh, m, a);
+	view_order(&fresh, col, reverse, filter);
+	cr_assert_eq(kept->norder, fresh.norder, "col %d: %zu rows vs %zu",
+	    col, kept->norder, fresh.norder);
+	for (i = 0; i < fresh.norder; i++)
+		cr_assert_eq(kept->order[i], fresh.order[i],
+		    "col %d rev %d filter '%s': row %zu is %s, want %s", col,
+		    reverse, filter, i, order_id(kept, i), order_id(&fresh, i));
+	for (i = 0; i < fresh.nrows; i++) {
+		cr_assert_eq(kept->rows[i].rank, fresh.rows[i].rank);
+		cr_assert_eq(kept->rows[i].runs, fresh.rows[i].runs);
+		cr_assert(kept->rows[i].avg == fresh.rows[i].avg ||
+		    (isnan(kept->rows[i].avg) && isnan(fresh.rows[i].avg)));
+		cr_assert_eq(kept->rows[i].status, fresh.rows[i].status);
+	}
+	cr_assert_eq(view_find(kept, fresh.norder > 0 ? order_id(&fresh,
+	    fresh.norder / 2) : "none"), fresh.norder > 0 ?
+	    (long)(fresh.norder / 2) : -1);
+	view_free(&fresh);
+}
+
+Test(tui_view, kept_view_sorts_like_a_fresh_one)
+{
+	static const enum view_col cols[] = { COL_SCORE, COL_AVG, COL_RUNS,
+	    COL_FAIL, COL_ID, COL_RANK, COL_SER, COL_STATUS, COL_TREND };
+	static const char *filters[] = { "", "e1", "E2", "zz" };
+	struct model_limits lim = { 10, 0, 0 };
+	struct model	*m = model_create(&lim);
+	struct config	 cfg;
+	struct analysis	*a;
+	struct view	 v;
+	char		 id[32];
+	unsigned long	 seed = 7;
+	int		 step, i, k, n = 40;
+
+	cfg_init(&cfg);
+	memset(&v, 0, sizeof v);
+	for (step = 0; step < 60; step++) {
+		/* Some runs (some of them new executors, a few with no
+		 * serialization time, ties in runs and failures). */
+		for (k = 0; k < 25; k++) {
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			i = (int)((seed >> 33) % (unsigned long)n);
+			snprintf(id, sizeof id, "%s%d", i % 3 ? "e" : "E", i);
+			add_runs(m, id, 1, 5 + (double)((seed >> 20) % 400) / 10,
+			    i % 7 == 0 ? -1 : 1 + (double)(i % 5));
+		}
+		if (step % 10 == 9)
+			n += 15;
+		a = analysis_run(m, NULL, &cfg);
+		view_build(&v, m, a);
+		/* Mostly the same sort again (the incremental path), now and
+		 * then another column, direction or filter. */
+		k = step % 7 == 0 ? step / 7 : 0;
+		view_order(&v, cols[k % 9], step % 11 == 5, filters[(step / 13) % 4]);
+		expect_same_view(&v, m, a, cols[k % 9], step % 11 == 5,
+		    filters[(step / 13) % 4]);
+		/* A key between two refreshes: another order on the same copy. */
+		view_order(&v, cols[(step + 3) % 9], step % 2, filters[step % 4]);
+		expect_same_view(&v, m, a, cols[(step + 3) % 9], step % 2,
+		    filters[step % 4]);
+		view_order(&v, cols[k % 9], step % 11 == 5, filters[(step / 13) % 4]);
+		analysis_free(a);
+	}
+	cr_expect_gt(m->nexecs, 100);
+	view_free(&v);
+	model_free(m);
+	config_free(&cfg);
+}
