@@ -39,7 +39,14 @@ browser.stderr.on('data', (d) => { stderr += d; });
 
 function cleanup() {
 	try { browser.kill('SIGKILL'); } catch (e) { /* gone */ }
-	fs.rmSync(profile, { recursive: true, force: true });
+	/* Chromium's helper processes may still be writing the profile for a
+	 * moment after the browser exits: retry, and never fail on it. */
+	try {
+		fs.rmSync(profile, { recursive: true, force: true,
+		    maxRetries: 20, retryDelay: 100 });
+	} catch (e) {
+		console.log(`note: could not remove ${profile}: ${e.message}`);
+	}
 }
 
 function fail(msg) {
@@ -287,7 +294,15 @@ try {
 }
 clearTimeout(guard);
 browser.removeAllListeners('exit');
+const exited = new Promise((resolve) => {
+	if (browser.exitCode !== null || browser.signalCode !== null)
+		resolve();
+	else
+		browser.once('exit', resolve);
+	setTimeout(resolve, 5000);
+});
 await send('Browser.close').catch(() => {});
+await exited;
 cleanup();
 console.log('all browser checks passed');
 process.exit(0);
