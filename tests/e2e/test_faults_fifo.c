@@ -55,41 +55,6 @@ teardown(void)
 TestSuite(faults_fifo, .init = setup, .fini = teardown, .timeout = 120);
 
 static void
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			_exit(3);
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* Opens a FIFO for writing, waiting up to 30 s for its reader - never
- * for ever, so a reader that failed to start cannot hang the test. */
-static int
-open_writer(const char *fifo_path)
-{
-	int	fd, i;
-
-	for (i = 0; i < 3000; i++) {
-		if ((fd = open(fifo_path, O_WRONLY | O_NONBLOCK)) != -1) {
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-			return fd;
-		}
-		if (errno != ENXIO)
-			return -1;
-		usleep(10000);
-	}
-	return -1;
-}
-
-static void
 reap(pid_t pid)
 {
 	int	status;
@@ -134,7 +99,7 @@ small_writer(int w, int n)
 	char	 line[PIPE_BUF + 1];
 	int	 fd, i, len, pad;
 
-	if ((fd = open_writer(fifo)) == -1)
+	if ((fd = tu_open_writer(fifo)) == -1)
 		_exit(1);
 	for (i = 0; i < n; i++) {
 		len = snprintf(line, sizeof line, "{\"executor_id\":\"W%d\","
@@ -220,7 +185,7 @@ Test(faults_fifo, eight_concurrent_writers_binary)
 		_exit(127);
 	}
 	close(p[1]);
-	keep = open_writer(fifo);
+	keep = tu_open_writer(fifo);
 	cr_assert_neq(keep, -1, "exectop report did not open the FIFO");
 	for (w = 0; w < 8; w++) {
 		if ((pid[w] = fork()) == 0)
@@ -282,7 +247,7 @@ Test(faults_fifo, torn_long_lines_counted_never_lost)
 	for (w = 0; w < 4; w++) {
 		if ((pid[w] = fork()) == 0) {
 			char	*line = malloc(70000);
-			int	 fd = open_writer(fifo), i, len;
+			int	 fd = tu_open_writer(fifo), i, len;
 
 			if (fd == -1)
 				_exit(1);
@@ -348,15 +313,15 @@ Test(faults_fifo, torn_line_is_bad_not_merged)
 	la += (size_t)sprintf(a + la, "\"}\n");
 	b = malloc(20000);
 	lb = (size_t)sprintf(b, "{\"executor_id\":\"B\",\"execution_time_ms\":7}\n");
-	fa = open_writer(fifo);
-	fb = open_writer(fifo);
+	fa = tu_open_writer(fifo);
+	fb = tu_open_writer(fifo);
 	cr_assert(fa != -1 && fb != -1);
-	write_all(fa, good, strlen(good));
+	tu_write_all(fa, good, strlen(good));
 	for (cut = 100; cut < la; cut += 4096) {
-		write_all(fa, a, cut);
-		write_all(fb, b, lb);
-		write_all(fa, a + cut, la - cut);
-		write_all(fb, good, strlen(good));
+		tu_write_all(fa, a, cut);
+		tu_write_all(fb, b, lb);
+		tu_write_all(fa, a + cut, la - cut);
+		tu_write_all(fb, good, strlen(good));
 	}
 	close(fa);
 	close(fb);
@@ -388,9 +353,9 @@ Test(faults_fifo, last_line_without_newline_counted)
 
 	s = source_open(fifo, true, 1 << 20, &cause);
 	if ((pid = fork()) == 0) {
-		int fd = open_writer(fifo);
+		int fd = tu_open_writer(fifo);
 
-		write_all(fd, data, strlen(data));
+		tu_write_all(fd, data, strlen(data));
 		_exit(0);	/* no newline, no close: the kernel closes */
 	}
 	reap(pid);
@@ -399,9 +364,9 @@ Test(faults_fifo, last_line_without_newline_counted)
 	cr_assert_eq(m->invalid_by[REJECT_INVALID_JSON], 1);
 	/* The next writer's first line is whole, not glued to the piece. */
 	if ((pid = fork()) == 0) {
-		int fd = open_writer(fifo);
+		int fd = tu_open_writer(fifo);
 
-		write_all(fd, "{\"executor_id\":\"B\"}\n", 20);
+		tu_write_all(fd, "{\"executor_id\":\"B\"}\n", 20);
 		_exit(0);
 	}
 	reap(pid);
@@ -414,11 +379,11 @@ Test(faults_fifo, last_line_without_newline_counted)
 
 	/* Report mode, through the binary. */
 	if ((pid = fork()) == 0) {
-		int fd = open_writer(fifo);
+		int fd = tu_open_writer(fifo);
 
 		if (fd == -1)
 			_exit(1);
-		write_all(fd, data, strlen(data));
+		tu_write_all(fd, data, strlen(data));
 		_exit(0);
 	}
 	cmd = tu_fmt("'%s' report '%s'", tu_exectop(), fifo);
@@ -457,7 +422,7 @@ Test(faults_fifo, writer_restart_storm)
 	cr_assert_not_null(s, "%s", cause);
 	for (round = 0; round < 300; round++) {
 		if ((pid = fork()) == 0) {
-			int fd = open_writer(fifo);
+			int fd = tu_open_writer(fifo);
 
 			if (fd == -1)
 				_exit(1);
@@ -465,7 +430,7 @@ Test(faults_fifo, writer_restart_storm)
 				len = snprintf(line, sizeof line,
 				    "{\"executor_id\":\"R\",\"execution_time_ms\":%d}\n",
 				    round * 20 + i);
-				write_all(fd, line, (size_t)len);
+				tu_write_all(fd, line, (size_t)len);
 			}
 			_exit(0);
 		}
@@ -579,9 +544,9 @@ Test(faults_fifo, binary_waits_for_writer_without_spinning)
 	cr_assert_eq(waitpid(rep, &status, WNOHANG), 0, "exited before any writer");
 
 	if ((wr = fork()) == 0) {
-		int fd = open_writer(fifo);
+		int fd = tu_open_writer(fifo);
 
-		write_all(fd, "{\"executor_id\":\"late\"}\n", 23);
+		tu_write_all(fd, "{\"executor_id\":\"late\"}\n", 23);
 		_exit(0);
 	}
 	reap(wr);

@@ -121,41 +121,6 @@ quit_ok(void)
 	free(p);
 }
 
-static void
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			_exit(3);
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* Opens a FIFO for writing, waiting up to 30 s for its reader - never
- * for ever, so a reader that failed to start cannot hang the test. */
-static int
-open_writer(const char *fifo_path)
-{
-	int	fd, i;
-
-	for (i = 0; i < 3000; i++) {
-		if ((fd = open(fifo_path, O_WRONLY | O_NONBLOCK)) != -1) {
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-			return fd;
-		}
-		if (errno != ENXIO)
-			return -1;
-		usleep(10000);
-	}
-	return -1;
-}
-
 /* The "records N" count of the header, -1 when not on screen. */
 static bool
 records_are(const char *screen, void *want)
@@ -267,18 +232,18 @@ writer(const char *fifo, const char *id, long seq, long n)
 	cr_assert_neq(pid, -1);
 	if (pid != 0)
 		return pid;
-	if ((fd = open_writer(fifo)) == -1)
+	if ((fd = tu_open_writer(fifo)) == -1)
 		_exit(1);
 	for (i = 0; i < n; i++) {
 		if (len > sizeof buf - 128) {
-			write_all(fd, buf, len);
+			tu_write_all(fd, buf, len);
 			len = 0;
 		}
 		len += (size_t)snprintf(buf + len, sizeof buf - len,
 		    "{\"executor_id\":\"%s\",\"execution_time_ms\":%ld}\n", id,
 		    seq + i);
 	}
-	write_all(fd, buf, len);
+	tu_write_all(fd, buf, len);
 	_exit(0);
 }
 
@@ -516,7 +481,7 @@ soak_writer(const char *fifo, long from, long to)
 	big[0] = '"';
 	big[2999] = '"';
 	big[3000] = '\0';
-	if ((fd = open_writer(fifo)) == -1)
+	if ((fd = tu_open_writer(fifo)) == -1)
 		_exit(1);
 	for (k = from; k < to; k++) {
 		const char	*bad = NULL;
@@ -533,19 +498,19 @@ soak_writer(const char *fifo, long from, long to)
 			    "\"memory_footprint_mb\":%ld.5}", k % SOAK_EXECUTORS,
 			    k, k % 7);
 		if (len + n + 1 > sizeof buf) {
-			write_all(fd, buf, len);
+			tu_write_all(fd, buf, len);
 			len = 0;
 		}
 		if (n + 1 > sizeof buf) {
-			write_all(fd, bad, n);	/* only the long line */
-			write_all(fd, "\n", 1);
+			tu_write_all(fd, bad, n);	/* only the long line */
+			tu_write_all(fd, "\n", 1);
 			continue;
 		}
 		memcpy(buf + len, bad != NULL ? bad : line, n);
 		len += n;
 		buf[len++] = '\n';
 	}
-	write_all(fd, buf, len);
+	tu_write_all(fd, buf, len);
 	_exit(0);
 }
 

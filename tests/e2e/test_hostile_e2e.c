@@ -172,41 +172,6 @@ jint(json_t *o, const char *path)
 	return json_integer_value(v);
 }
 
-static void
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			_exit(3);
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* Opens a FIFO for writing, waiting up to 30 s for its reader - never
- * for ever, so a reader that failed to start cannot hang the test. */
-static int
-open_writer(const char *fifo_path)
-{
-	int	fd, i;
-
-	for (i = 0; i < 3000; i++) {
-		if ((fd = open(fifo_path, O_WRONLY | O_NONBLOCK)) != -1) {
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-			return fd;
-		}
-		if (errno != ENXIO)
-			return -1;
-		usleep(10000);
-	}
-	return -1;
-}
-
 static char *
 put_len(const char *name, const char *text, size_t len)
 {
@@ -274,10 +239,10 @@ feed_mixed(int fd, void *arg)
 	(void)arg;
 	/* An over-long line first (limit 1 MiB), split across writes. */
 	memset(big, 'z', 2 << 20);
-	write_all(fd, big, 1 << 20);
-	write_all(fd, big, 1 << 20);
-	write_all(fd, "\n", 1);
-	write_all(fd, mixed, strlen(mixed));
+	tu_write_all(fd, big, 1 << 20);
+	tu_write_all(fd, big, 1 << 20);
+	tu_write_all(fd, "\n", 1);
+	tu_write_all(fd, mixed, strlen(mixed));
 	free(big);
 }
 
@@ -315,7 +280,7 @@ Test(hostile_e2e, every_reason_counted_every_good_record_kept)
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	w = fork();
 	if (w == 0) {
-		if ((fd = open_writer(fifo)) == -1)
+		if ((fd = tu_open_writer(fifo)) == -1)
 			_exit(1);
 		feed_mixed(fd, NULL);
 		_exit(0);
@@ -337,12 +302,12 @@ feed_huge(int fd, void *arg)
 	char	*p = malloc(piece);
 	int	 newline = *(int *)arg;
 
-	write_all(fd, "{\"executor_id\":\"before\"}\n", 25);
+	tu_write_all(fd, "{\"executor_id\":\"before\"}\n", 25);
 	memset(p, '[', piece);
 	for (i = 0; i < 100; i++)
-		write_all(fd, p, piece);
+		tu_write_all(fd, p, piece);
 	if (newline) {
-		write_all(fd, "\n{\"executor_id\":\"after\"}\n", 25);
+		tu_write_all(fd, "\n{\"executor_id\":\"after\"}\n", 25);
 	}
 	free(p);
 }
@@ -389,11 +354,11 @@ feed_flood(int fd, void *arg)
 		len += (size_t)sprintf(buf + len, "{\"executor_id\":\"flood-%ld\","
 		    "\"execution_time_ms\":%ld}\n", i, i % 100);
 		if (len > (1 << 16) - 128) {
-			write_all(fd, buf, len);
+			tu_write_all(fd, buf, len);
 			len = 0;
 		}
 	}
-	write_all(fd, buf, len);
+	tu_write_all(fd, buf, len);
 	free(buf);
 }
 
@@ -455,7 +420,7 @@ feed_methods(int fd, void *arg)
 		n = snprintf(line, sizeof line, "{\"executor_id\":\"M\","
 		    "\"method_calls\":[{\"class_name\":\"C\",\"method_name\":"
 		    "\"m%d\",\"execution_time_ms\":1}]}\n", i);
-		write_all(fd, line, (size_t)n);
+		tu_write_all(fd, line, (size_t)n);
 	}
 }
 

@@ -2,6 +2,7 @@
  * testutil.c - helpers shared by the test programs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,4 +164,37 @@ tu_run(const char *cmd, char **out, char **err)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+void
+tu_write_all(int fd, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			_exit(3);
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+int
+tu_open_writer(const char *fifo_path)
+{
+	int	fd, i;
+
+	for (i = 0; i < 3000; i++) {
+		if ((fd = open(fifo_path, O_WRONLY | O_NONBLOCK)) != -1) {
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+			return fd;
+		}
+		if (errno != ENXIO)
+			return -1;
+		usleep(10000);
+	}
+	return -1;
 }

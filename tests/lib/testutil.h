@@ -26,6 +26,13 @@ char	*tu_read_file(const char *path, size_t *len);
  * 128 + signal.
  */
 int	 tu_run(const char *cmd, char **out, char **err);
+/* Writes all of p to fd (retrying short writes); a failed write ends the
+ * process with status 3 (meant for forked writers). */
+void	 tu_write_all(int fd, const char *p, size_t n);
+/* Opens a FIFO for writing, waiting up to 30 s for its reader - never
+ * for ever, so a reader that failed to start cannot hang the test.
+ * Returns the descriptor (blocking), or -1. */
+int	 tu_open_writer(const char *fifo_path);
 /* Formats into a malloc'd string. */
 char	*tu_fmt(const char *, ...) __attribute__((format(printf, 1, 2)));
 
