@@ -21,6 +21,7 @@
 #include "metric.h"
 #include "model.h"
 #include "tui_int.h"
+#include "paths.h"
 #include "xmalloc.h"
 
 enum {
@@ -235,13 +236,24 @@ editor_reset(struct tui *t)
 static void
 editor_write(struct tui *t)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, *data;
 
 	if (t->cfg.path == NULL || t->opts->config_path == NULL) {
 		tui_set_status(t, true, "no config file to write to (start "
 		    "with -c FILE)");
 		return;
 	}
+	if ((data = paths_data_dir()) != NULL &&
+	    strncmp(t->cfg.path, data, strlen(data)) == 0 &&
+	    t->cfg.path[strlen(data)] == '/') {
+		/* The installed default is shared by every user. */
+		tui_set_status(t, true, "%s is the installed default: copy it "
+		    "to ~/.config/exectop/config.yaml to keep your thresholds",
+		    t->cfg.path);
+		free(data);
+		return;
+	}
+	free(data);
 	if (config_write_back(&t->cfg, &cause) == -1) {
 		tui_set_status(t, true, "thresholds not written: %s", cause);
 		free(cause);

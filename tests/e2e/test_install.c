@@ -384,3 +384,39 @@ Test(install, demo_runs_from_the_installed_files)
 	free(screen);
 	free(cmd);
 }
+
+/* The installed default config is shared by every user: the threshold
+ * editor's `w` refuses to write it and says where a user's copy goes. */
+Test(install, editor_never_writes_the_installed_default)
+{
+	struct tmux	 tm;
+	char		*cmd, *screen, *path, *before, *after;
+	bool		 ok;
+
+	cr_assert(tmux_available(), "tmux is not installed: run .ci/deps.sh test");
+	path = tu_fmt("%s/exectop.yaml", in.share);
+	before = tu_read_file(path, NULL);
+	cr_assert_not_null(before);
+	cmd = tu_fmt("env -u EXECTOP_CONFIG XDG_CONFIG_HOME='%s/xdg' '%s' gen "
+	    "--records 200 > '%s/s.jsonl' && env -u EXECTOP_CONFIG "
+	    "XDG_CONFIG_HOME='%s/xdg' '%s' '%s/s.jsonl'", in.dir, in.bin,
+	    in.work, in.dir, in.bin, in.work);
+	cr_assert_eq(tmux_start(&tm, 160, 40, in.work, cmd), 0);
+	ok = tmux_wait_for(&tm, "records 200", 20000);
+	cr_assert(ok, "the installed TUI never showed the records");
+	tmux_keys(&tm, "t");
+	tmux_keys(&tm, "Up");
+	tmux_keys(&tm, "+");
+	tmux_keys(&tm, "w");
+	ok = tmux_wait_for(&tm, "is the installed default", 10000);
+	screen = tmux_capture(&tm);
+	tmux_stop(&tm);
+	cr_assert(ok, "no refusal shown:\n%s", screen != NULL ? screen : "");
+	after = tu_read_file(path, NULL);
+	cr_assert_str_eq(after, before, "the installed default was changed");
+	free(screen);
+	free(after);
+	free(before);
+	free(path);
+	free(cmd);
+}
