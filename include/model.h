@@ -124,6 +124,11 @@ void		 executor_summary_all(const struct executor *, enum metric,
  * window is 0. */
 void		 executor_summary_recent(const struct executor *,
 		    const struct model *, enum metric, struct summary *);
+/* Count, mean, variance, min and max of the recent window (every run when
+ * the window is 0), without the quantiles: no sort, no allocation.  What
+ * the regression rules need, cheap enough for every refresh. */
+void		 executor_moments_recent(const struct executor *,
+		    const struct model *, enum metric, struct summary *);
 /* Mean time per call of a method, NAN when unknown. */
 double		 method_mean_time(const struct method_stats *);
 /* Mean memory delta per entry, NAN when unknown. */

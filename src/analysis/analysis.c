@@ -155,7 +155,7 @@ analysis_judge(struct flist *lists, const struct model *m,
 	enum severity			 sev = SEV_NONE;
 	bool				 evidence;
 
-	executor_summary_recent(ex, m, k, &cur);
+	executor_moments_recent(ex, m, k, &cur);
 	if (cur.n == 0)
 		return STATUS_OK;
 

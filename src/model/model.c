@@ -365,6 +365,24 @@ executor_summary_recent(const struct executor *ex, const struct model *m,
 	free(copy);
 }
 
+void
+executor_moments_recent(const struct executor *ex, const struct model *m,
+    enum metric k, struct summary *s)
+{
+	const struct window	*w = &ex->m[k].recent;
+	struct stat_acc		 a;
+	uint32_t		 i;
+
+	if (m->limits.window == 0 || w->cap == 0) {
+		stat_summary_from_acc(s, &ex->m[k].all);
+		return;
+	}
+	stat_acc_init(&a);
+	for (i = 0; i < w->len; i++)
+		stat_acc_add(&a, w->vals[i]);
+	stat_summary_from_acc(s, &a);
+}
+
 double
 method_mean_time(const struct method_stats *ms)
 {

@@ -187,3 +187,28 @@ Test(model, sparkline_ring)
 	cr_assert_eq(v[n - 1], MODEL_SPARK_LEN + 10);
 	model_free(m);
 }
+
+/* The sort-free moments of the window agree with the full summary. */
+Test(model, window_moments_match_the_summary)
+{
+	struct model_limits	lim = { .window = 7 };
+	struct model		*m = model_create(&lim);
+	struct summary		 full, mom;
+	int			 i;
+
+	for (i = 0; i < 30; i++)
+		feed_run(m, "A", (i * 37) % 11 + 0.5 * i, 1);
+	executor_summary_recent(model_find(m, "A"), m, METRIC_EXEC_TIME, &full);
+	executor_moments_recent(model_find(m, "A"), m, METRIC_EXEC_TIME, &mom);
+	cr_assert_eq(mom.n, 7);
+	cr_assert_eq(mom.n, full.n);
+	cr_assert_eq(mom.mean, full.mean);
+	cr_assert_eq(mom.variance, full.variance);
+	cr_assert_eq(mom.min, full.min);
+	cr_assert_eq(mom.max, full.max);
+	cr_assert(isnan(mom.p50));
+	model_set_window(m, 0);
+	executor_moments_recent(model_find(m, "A"), m, METRIC_EXEC_TIME, &mom);
+	cr_assert_eq(mom.n, 30);
+	model_free(m);
+}
