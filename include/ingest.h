@@ -100,6 +100,8 @@ int		 ingest_file_parallel(const char *path, struct model *,
 		    size_t max_line_bytes, unsigned nthreads, char **cause);
 
 struct record;
+/* Whether a line holds only spaces, tabs and CRs (ignored, not counted). */
+int		 ingest_blank(const char *, size_t);
 /* Parses one line into the model (empty/whitespace lines are ignored;
  * too_long counts a line_too_long rejection). */
 void		 ingest_line(struct model *, const char *source,

@@ -12,7 +12,7 @@
 #include "record.h"
 #include "xmalloc.h"
 
-static int
+int
 ingest_blank(const char *line, size_t len)
 {
 	size_t	i;

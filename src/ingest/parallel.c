@@ -58,17 +58,6 @@ batch_entry(struct batch *b)
 	return &b->ent[b->nent++];
 }
 
-static int
-blank(const char *p, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
-			return 0;
-	return 1;
-}
-
 /* Parses one line of a batch into its results. */
 static void
 batch_line(struct batch *b, struct record *rec, const char *p, size_t len,
@@ -89,7 +78,7 @@ batch_line(struct batch *b, struct record *rec, const char *p, size_t len,
 		e->detail = batch_str(b, "line longer than limits.max_line_bytes");
 		return;
 	}
-	if (blank(p, len))
+	if (ingest_blank(p, len))
 		return;
 	e = batch_entry(b);
 	e->line = b->lines;
