@@ -90,10 +90,16 @@ static const struct cli_command cli_commands[] = {
 	{ "gen", CMD_GEN,
 	  "exectop gen [--records N] [--executors K] [--methods M] [--seed S]\n"
 	  "               [--profile-seed P] [--slow ID:FACTOR] [--rate R]\n"
-	  "               [--fail-rate F]",
+	  "               [--fail-rate F] [--noise SIGMA] [--ar RHO]\n"
+	  "               [--outliers RATE:MIN-MAX] [--step ID:FACTOR@RUN]",
 	  "write a deterministic synthetic stream to stdout",
 	  "Writes a deterministic synthetic record stream to stdout:\n"
-	  "executor i is D<i/5+1>-Q<i%5+1>, records go round-robin.\n" },
+	  "executor i is D<i/5+1>-Q<i%5+1>, records go round-robin.\n"
+	  "--noise, --ar, --outliers or --step switch to the noise model:\n"
+	  "every metric is mean * exp(x), x an AR(1) series with standard\n"
+	  "deviation SIGMA and lag-one correlation RHO; a fraction RATE of\n"
+	  "runs is MIN-MAX times slower; --step multiplies an executor's time\n"
+	  "by FACTOR from its RUN-th run on.\n" },
 	{ "demo", CMD_DEMO,
 	  "exectop demo [--theme NAME|FILE] [--no-mouse] [--no-color]",
 	  "the TUI fed by the generator through a FIFO (make run)",
@@ -114,7 +120,8 @@ static const struct cli_command cli_commands[] = {
 enum {
 	OPT_FAIL_ON = 256, OPT_THEME, OPT_NO_MOUSE, OPT_NO_COLOR, OPT_RECORDS,
 	OPT_EXECUTORS, OPT_METHODS, OPT_SEED, OPT_PROFILE_SEED, OPT_SLOW,
-	OPT_RATE, OPT_FAIL_RATE, OPT_PRINT, OPT_VERSION
+	OPT_RATE, OPT_FAIL_RATE, OPT_PRINT, OPT_VERSION, OPT_NOISE, OPT_AR,
+	OPT_OUTLIERS, OPT_STEP
 };
 
 struct cli_option {
@@ -162,6 +169,14 @@ static const struct cli_option cli_options[] = {
 	    "records per second, 0 = as fast as possible (default)" },
 	{ "fail-rate", OPT_FAIL_RATE, "F", CMD_GEN,
 	    "fraction of failed runs (default 0.01)" },
+	{ "noise", OPT_NOISE, "SIGMA", CMD_GEN,
+	    "log-normal noise, sd of the log (noise model)" },
+	{ "ar", OPT_AR, "RHO", CMD_GEN,
+	    "lag-one correlation of the log noise, -1 < RHO < 1" },
+	{ "outliers", OPT_OUTLIERS, "RATE:MIN-MAX", CMD_GEN,
+	    "fraction of runs MIN to MAX times slower, e.g. 0.02:2-6" },
+	{ "step", OPT_STEP, "ID:FACTOR@RUN", CMD_GEN,
+	    "multiply ID's time by FACTOR from its run RUN on (repeatable)" },
 	{ "print", OPT_PRINT, NULL, CMD_CONFIG,
 	    "print the effective configuration (the default)" },
 	{ "help", 'h', NULL, CMD_ALL, "show this help and exit" },
@@ -468,6 +483,24 @@ cli_parse(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_FAIL_RATE:
 			c->gen.fail_rate = parse_double("--fail-rate", optarg, 0, 1);
+			break;
+		case OPT_NOISE:
+			c->gen.noise = parse_double("--noise", optarg, 0, 10);
+			break;
+		case OPT_AR:
+			c->gen.ar = parse_double("--ar", optarg, -0.999, 0.999);
+			break;
+		case OPT_OUTLIERS:
+			if (gen_set_outliers(&c->gen, optarg) == -1)
+				usage_error("--outliers: expected RATE:MIN-MAX with "
+				    "0 <= RATE <= 1 and 0 < MIN <= MAX, got '%s'",
+				    optarg);
+			break;
+		case OPT_STEP:
+			if (gen_add_step(&c->gen, optarg) == -1)
+				usage_error("--step: expected ID:FACTOR@RUN with "
+				    "FACTOR > 0 and RUN >= 1 (at most %d), got '%s'",
+				    GEN_MAX_SLOW, optarg);
 			break;
 		case OPT_PRINT:
 			break;

@@ -7,9 +7,15 @@
  * go round-robin over the executors, so N records give each executor
  * N / K runs.  Timestamps start at a fixed epoch unless a rate is set, in
  * which case they are the wall clock.
+ *
+ * The optional noise model (--noise, --ar, --outliers, --step) replaces
+ * the 8% normal noise by log-normal noise with AR(1) correlation kept per
+ * executor and metric, occasional slow outliers, and steps at a given run
+ * of one executor: streams like real timings, to measure the detector on.
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +94,8 @@ struct gen_profile {
 	double			ser_bytes;
 	double			slow;	/* factor */
 	struct gen_method	*methods;
+	uint64_t		runs;	/* written so far */
+	double			ar[5];	/* AR(1) state per noisy metric */
 };
 
 void
@@ -118,6 +126,60 @@ gen_add_slow(struct gen_opts *o, const char *arg)
 	o->slow[o->nslow].id[colon - arg] = '\0';
 	o->slow[o->nslow].factor = f;
 	o->nslow++;
+	return 0;
+}
+
+int
+gen_add_step(struct gen_opts *o, const char *arg)
+{
+	const char	*at = strrchr(arg, '@'), *colon;
+	char		*end;
+	double		 f;
+	unsigned long long run;
+
+	if (at == NULL || o->nstep >= GEN_MAX_SLOW)
+		return -1;
+	colon = memrchr(arg, ':', (size_t)(at - arg));
+	if (colon == NULL || colon == arg ||
+	    (size_t)(colon - arg) >= sizeof o->step[0].id)
+		return -1;
+	f = strtod(colon + 1, &end);
+	if (end != at || end == colon + 1 || !(f > 0) || isinf(f))
+		return -1;
+	if (at[1] < '0' || at[1] > '9')
+		return -1;
+	errno = 0;
+	run = strtoull(at + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || run == 0)
+		return -1;
+	memcpy(o->step[o->nstep].id, arg, (size_t)(colon - arg));
+	o->step[o->nstep].id[colon - arg] = '\0';
+	o->step[o->nstep].factor = f;
+	o->step[o->nstep].run = run;
+	o->nstep++;
+	return 0;
+}
+
+int
+gen_set_outliers(struct gen_opts *o, const char *arg)
+{
+	char	*end;
+	double	 rate, lo, hi;
+
+	rate = strtod(arg, &end);
+	if (end == arg || *end != ':' || !(rate >= 0 && rate <= 1))
+		return -1;
+	arg = end + 1;
+	lo = strtod(arg, &end);
+	if (end == arg || *end != '-' || !(lo > 0) || isinf(lo))
+		return -1;
+	arg = end + 1;
+	hi = strtod(arg, &end);
+	if (end == arg || *end != '\0' || !(hi >= lo) || isinf(hi))
+		return -1;
+	o->outlier_rate = rate;
+	o->outlier_min = lo;
+	o->outlier_max = hi;
 	return 0;
 }
 
@@ -172,22 +234,69 @@ gen_noisy(struct gen_rng *r, double mean)
 	return x > mean * 0.05 ? x : mean * 0.05;
 }
 
+static bool
+gen_noise_model(const struct gen_opts *o)
+{
+	return o->noise > 0 || o->ar != 0 || o->outlier_rate > 0 ||
+	    o->nstep > 0;
+}
+
+/* mean * exp(x) with x the next value of the AR(1) series *state (drawn
+ * from its stationary distribution on the first run). */
+static double
+gen_lognormal(const struct gen_opts *o, struct gen_rng *r, double *state,
+    bool first, double mean)
+{
+	double	e = o->noise * gen_normal(r);
+
+	*state = first ? e : o->ar * *state + sqrt(1.0 - o->ar * o->ar) * e;
+	return mean * exp(*state);
+}
+
 static size_t
 gen_line(char *buf, size_t len, const struct gen_opts *o,
-    const struct gen_profile *p, struct gen_rng *r, double ts)
+    struct gen_profile *p, struct gen_rng *r, double ts)
 {
-	double	t = gen_noisy(r, p->time_ms) * p->slow, share;
-	int	fail = gen_uniform(r) < o->fail_rate;
+	double	t, mem, peak, ser, bytes, share;
+	size_t	k;
+	int	fail;
 	size_t	n;
 	int	w;
 	unsigned j;
+
+	p->runs++;
+	if (!gen_noise_model(o)) {
+		t = gen_noisy(r, p->time_ms) * p->slow;
+		fail = gen_uniform(r) < o->fail_rate;
+		/* The order the stream has always drawn them in. */
+		bytes = floor(gen_noisy(r, p->ser_bytes));
+		ser = gen_noisy(r, p->ser_ms);
+		peak = gen_noisy(r, p->peak_mb);
+		mem = gen_noisy(r, p->mem_mb);
+	} else {
+		bool	first = p->runs == 1;
+
+		t = gen_lognormal(o, r, &p->ar[0], first, p->time_ms) * p->slow;
+		if (o->outlier_rate > 0 && gen_uniform(r) < o->outlier_rate)
+			t *= o->outlier_min + gen_uniform(r) *
+			    (o->outlier_max - o->outlier_min);
+		for (k = 0; k < o->nstep; k++) {
+			if (p->runs >= o->step[k].run &&
+			    strcmp(o->step[k].id, p->id) == 0)
+				t *= o->step[k].factor;
+		}
+		fail = gen_uniform(r) < o->fail_rate;
+		mem = gen_lognormal(o, r, &p->ar[1], first, p->mem_mb);
+		peak = gen_lognormal(o, r, &p->ar[2], first, p->peak_mb);
+		ser = gen_lognormal(o, r, &p->ar[3], first, p->ser_ms);
+		bytes = floor(gen_lognormal(o, r, &p->ar[4], first, p->ser_bytes));
+	}
 
 	w = snprintf(buf, len, "{\"executor_id\":\"%s\",\"execution_time_ms\":%.3f,"
 	    "\"memory_footprint_mb\":%.3f,\"memory_peak_mb\":%.3f,"
 	    "\"serialization_time_ms\":%.3f,\"serialization_size_bytes\":%.0f,"
 	    "\"timestamp\":%.3f,\"success\":%s,\"error\":%s,\"method_calls\":[",
-	    p->id, t, gen_noisy(r, p->mem_mb), gen_noisy(r, p->peak_mb),
-	    gen_noisy(r, p->ser_ms), floor(gen_noisy(r, p->ser_bytes)), ts,
+	    p->id, t, mem, peak, ser, bytes, ts,
 	    fail ? "false" : "true",
 	    fail ? "\"RuntimeError: synthetic failure\"" : "null");
 	n = (size_t)w;
