@@ -27,6 +27,10 @@ struct report_ctx {
 	 * severity are JUnit failures.  SEV_WARNING or SEV_CRITICAL, -1 for
 	 * never; 0 (SEV_NONE, a zeroed ctx) means SEV_CRITICAL. */
 	int			 fail_on;
+	/* Why the input cannot be trusted (no valid record, too many
+	 * invalid ones: report exits 3), NULL when it can.  JUnit shows it
+	 * as a failed test case, JSON as "input_error". */
+	const char		*input_error;
 };
 
 /* -1 when not a format name ("json", "markdown"/"md", "html", "junit"). */

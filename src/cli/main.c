@@ -9,7 +9,8 @@
  * shows the outcome and where each value came from.
  *
  * Exit status: 0 fine, 1 the regression gate tripped (report --fail-on),
- * 2 usage, config or input error.  Every error goes to stderr prefixed
+ * 2 usage, config or input error, 3 report read no valid record or more
+ * invalid ones than --max-invalid.  Every error goes to stderr prefixed
  * "exectop: ".
  */
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include "analysis.h"
 #include "baseline.h"
 #include "config.h"
+#include "escape.h"
 #include "gen.h"
 #include "ingest.h"
 #include "model.h"
@@ -72,13 +74,14 @@ static const struct cli_command cli_commands[] = {
 	  "against the baseline.  Press ? in it for the keys.\n" },
 	{ "report", CMD_REPORT,
 	  "exectop report [-c CONFIG] [-b BASELINE] [-f json|markdown|html|junit]\n"
-	  "               [-o FILE] [--fail-on warning|critical|never] [-j N]\n"
-	  "               SOURCE...",
+	  "               [-o FILE] [--fail-on warning|critical|never]\n"
+	  "               [--max-invalid N] [-j N] SOURCE...",
 	  "read every source to its end, write a report; the CI gate",
 	  "Reads every SOURCE to its end (a FIFO until its writers close),\n"
 	  "writes a report (JSON to stdout by default; -o writes a file\n"
 	  "atomically) and exits 0, or 1 when a regression at or above\n"
-	  "--fail-on exists.  --format junit writes JUnit XML: one test case\n"
+	  "--fail-on exists, 3 when no valid record was read (or more invalid\n"
+	  "ones than --max-invalid).  --format junit writes JUnit XML: one test case\n"
 	  "per executor and checked metric, the gated regressions as failures.\n"
 	  "SOURCE_DATE_EPOCH fixes the report's timestamp.\n" },
 	{ "baseline", CMD_BASELINE,
@@ -121,7 +124,7 @@ enum {
 	OPT_FAIL_ON = 256, OPT_THEME, OPT_NO_MOUSE, OPT_NO_COLOR, OPT_RECORDS,
 	OPT_EXECUTORS, OPT_METHODS, OPT_SEED, OPT_PROFILE_SEED, OPT_SLOW,
 	OPT_RATE, OPT_FAIL_RATE, OPT_PRINT, OPT_VERSION, OPT_NOISE, OPT_AR,
-	OPT_OUTLIERS, OPT_STEP
+	OPT_OUTLIERS, OPT_STEP, OPT_MAX_INVALID
 };
 
 struct cli_option {
@@ -147,6 +150,9 @@ static const struct cli_option cli_options[] = {
 	{ "fail-on", OPT_FAIL_ON, "LEVEL", CMD_REPORT,
 	    "exit 1 on a regression at or above LEVEL: warning,\n"
 	    "critical (default) or never" },
+	{ "max-invalid", OPT_MAX_INVALID, "N", CMD_REPORT,
+	    "exit 3 when more than N records are invalid\n"
+	    "(default: any number, each run warns on stderr)" },
 	{ "theme", OPT_THEME, "NAME|FILE", CMD_TUI | CMD_DEMO | CMD_CONFIG,
 	    "colour theme: a file, or NAME.yaml in the theme dirs" },
 	{ "no-mouse", OPT_NO_MOUSE, NULL, CMD_TUI | CMD_DEMO,
@@ -196,7 +202,8 @@ static const char *cli_config_text =
 "SOURCE_DATE_EPOCH.\n"
 "\n"
 "Exit status: 0 success, 1 regression gate tripped (report --fail-on),\n"
-"2 usage, config or input error.\n";
+"2 usage, config or input error, 3 report read no valid record (or more\n"
+"invalid ones than --max-invalid).\n";
 
 static const struct cli_command *
 cli_command_of(enum cli_cmd cmd)
@@ -319,6 +326,7 @@ struct cli {
 	const char	*output;
 	int		 format;
 	int		 fail_on;	/* SEV_* or -1 for never */
+	int64_t		 max_invalid;	/* --max-invalid, -1 for no limit */
 	unsigned	 threads;	/* parser threads for regular files */
 	struct tui_opts	 tui;
 	struct gen_opts	 gen;
@@ -377,6 +385,7 @@ cli_parse(struct cli *c, int argc, char **argv)
 	c->cmd = CMD_TUI;
 	c->format = REPORT_JSON;
 	c->fail_on = SEV_CRITICAL;
+	c->max_invalid = -1;
 	gen_defaults(&c->gen);
 	c->gen.records = 1000;
 	for (i = 1; argc > 1 && i < CLI_NCOMMANDS; i++) {
@@ -444,6 +453,10 @@ cli_parse(struct cli *c, int argc, char **argv)
 			else
 				usage_error("--fail-on: expected warning, critical "
 				    "or never, got '%s'", optarg);
+			break;
+		case OPT_MAX_INVALID:
+			c->max_invalid = (int64_t)parse_u64("--max-invalid",
+			    optarg, INT64_MAX);
 			break;
 		case OPT_THEME:
 			c->tui.theme = optarg;
@@ -688,6 +701,56 @@ cli_report_time(void)
 	return time(NULL);
 }
 
+/*
+ * The input check of `report`: invalid records are a warning on stderr
+ * (how many, by reason, and the newest one); returns why the input
+ * cannot be trusted (malloc'd; report exits 3): no valid record, or more
+ * invalid records than --max-invalid.  NULL when it can.
+ */
+static char *
+cli_input_check(const struct cli *c, const struct model *m)
+{
+	const struct rejection	*r;
+	unsigned		 i;
+	int			 first = 1;
+
+	if (m->invalid > 0) {
+		fprintf(stderr, "exectop: warning: %llu invalid record%s skipped (",
+		    (unsigned long long)m->invalid, m->invalid == 1 ? "" : "s");
+		for (i = 0; i < REJECT_COUNT; i++) {
+			if (m->invalid_by[i] == 0)
+				continue;
+			fprintf(stderr, "%s%s %llu", first ? "" : ", ",
+			    record_reject_name(i),
+			    (unsigned long long)m->invalid_by[i]);
+			first = 0;
+		}
+		fputs(")", stderr);
+		if ((r = model_rejection(m, 0)) != NULL) {
+			char *src = escape_terminal(r->source);
+			char *det = escape_terminal(r->detail);
+
+			fprintf(stderr, "; last: %s:%llu: %s%s%s", src,
+			    (unsigned long long)r->line,
+			    record_reject_name(r->reason), det[0] != '\0' ?
+			    ": " : "", det);
+			free(src);
+			free(det);
+		}
+		fputs("\n", stderr);
+	}
+	if (m->records == 0)
+		return xasprintf("no valid record was read from %s (%llu "
+		    "invalid): is the profiler writing records with an "
+		    "executor_id?", c->nsources == 1 ? c->sources[0] :
+		    "the sources", (unsigned long long)m->invalid);
+	if (c->max_invalid >= 0 && m->invalid > (uint64_t)c->max_invalid)
+		return xasprintf("%llu invalid records, more than --max-invalid "
+		    "%lld", (unsigned long long)m->invalid,
+		    (long long)c->max_invalid);
+	return NULL;
+}
+
 static int
 cmd_report(const struct cli *c)
 {
@@ -696,7 +759,7 @@ cmd_report(const struct cli *c)
 	struct model		*m;
 	struct analysis		*a;
 	struct report_ctx	 ctx;
-	char			*cause = NULL, *desc;
+	char			*cause = NULL, *desc, *input_error;
 	int			 rc = 0;
 
 	if (cli_load(c, &cfg, &bl) == -1)
@@ -708,6 +771,7 @@ cmd_report(const struct cli *c)
 	}
 	a = analysis_run(m, bl, &cfg);
 	desc = cli_sources_desc(c);
+	input_error = cli_input_check(c, m);
 	memset(&ctx, 0, sizeof ctx);
 	ctx.model = m;
 	ctx.analysis = a;
@@ -716,6 +780,7 @@ cmd_report(const struct cli *c)
 	ctx.now = cli_report_time();
 	ctx.sources = desc;
 	ctx.fail_on = c->fail_on;
+	ctx.input_error = input_error;
 	if (c->output != NULL) {
 		if (report_save(c->output, c->format, &ctx, &cause) == -1) {
 			fprintf(stderr, "exectop: %s\n", cause);
@@ -733,6 +798,11 @@ cmd_report(const struct cli *c)
 		    (c->fail_on == SEV_CRITICAL && a->ncritical > 0))
 			rc = 1;
 	}
+	if (rc != 2 && input_error != NULL) {
+		fprintf(stderr, "exectop: %s\n", input_error);
+		rc = 3;
+	}
+	free(input_error);
 	free(desc);
 	analysis_free(a);
 	model_free(m);

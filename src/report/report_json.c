@@ -390,6 +390,8 @@ rj_tail(const struct report_ctx *ctx)
 	rj_set(doc, "config", rj_config(ctx->config));
 	rj_set(doc, "baseline", rj_baseline(ctx->baseline));
 	rj_set(doc, "sources", rj_str(ctx->sources));
+	if (ctx->input_error != NULL)
+		rj_set(doc, "input_error", rj_str(ctx->input_error));
 	return doc;
 }
 

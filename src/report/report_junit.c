@@ -16,6 +16,10 @@
  *   no baseline at all                <skipped>: nothing was compared
  *   otherwise                         passed
  *
+ * When the input cannot be trusted (ctx->input_error: no valid record,
+ * or more invalid ones than --max-invalid) a test case "input" fails
+ * with the reason, which <system-err> repeats.
+ *
  * The layout is the one Jenkins, GitLab and the GitHub reporters read
  * (testsuites > testsuite > properties, testcase*, system-out, system-err;
  * the counts as attributes).  Stream text goes through escape_terminal()
@@ -284,12 +288,17 @@ report_junit_write(FILE *fp, const struct report_ctx *ctx)
 	struct junit_case	*cases;
 	struct tm		 tm;
 	char			 ts[32], num[32];
-	size_t			 n, i, nfail = 0, nskip = 0;
+	size_t			 n, i, ntests, nfail = 0, nskip = 0;
 
 	cases = junit_cases(ctx, &n);
 	for (i = 0; i < n; i++) {
 		nfail += cases[i].failed;
 		nskip += cases[i].skipped;
+	}
+	ntests = n;
+	if (ctx->input_error != NULL) {
+		ntests++;
+		nfail++;
 	}
 	/* The schema's timestamp has no zone; it is UTC. */
 	if (gmtime_r(&ctx->now, &tm) == NULL ||
@@ -298,11 +307,11 @@ report_junit_write(FILE *fp, const struct report_ctx *ctx)
 
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
 	fprintf(fp, "<testsuites name=\"exectop\" tests=\"%zu\" failures=\"%zu\""
-	    " errors=\"0\" skipped=\"%zu\" time=\"0\">\n", n, nfail, nskip);
+	    " errors=\"0\" skipped=\"%zu\" time=\"0\">\n", ntests, nfail, nskip);
 	fprintf(fp, "  <testsuite name=\"exectop\" package=\"exectop\" id=\"0\""
 	    " hostname=\"localhost\" timestamp=\"%s\" tests=\"%zu\""
 	    " failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
-	    ts, n, nfail, nskip);
+	    ts, ntests, nfail, nskip);
 	fputs("    <properties>\n", fp);
 	junit_property(fp, "sources", ctx->sources != NULL ? ctx->sources : "");
 	junit_property(fp, "baseline", bl == NULL ? "none" :
@@ -317,6 +326,14 @@ report_junit_write(FILE *fp, const struct report_ctx *ctx)
 	    (unsigned long long)ctx->model->invalid);
 	junit_property(fp, "invalid_records", num);
 	fputs("    </properties>\n", fp);
+	if (ctx->input_error != NULL) {
+		fputs("    <testcase name=\"input\" classname=\"exectop.input\""
+		    " time=\"0\">\n      <failure type=\"input\" message=\"", fp);
+		junit_text(fp, ctx->input_error);
+		fputs("\">", fp);
+		junit_text(fp, ctx->input_error);
+		fputs("</failure>\n    </testcase>\n", fp);
+	}
 	for (i = 0; i < n; i++)
 		junit_case(fp, ctx, &cases[i]);
 	fprintf(fp, "    <system-out>%zu executors, %llu runs, %zu regressions "
@@ -326,7 +343,13 @@ report_junit_write(FILE *fp, const struct report_ctx *ctx)
 	    ctx->analysis->nregressions, ctx->analysis->ncritical,
 	    ctx->analysis->nimprovements, ctx->analysis->npending,
 	    ctx->analysis->nfresh);
-	fputs("    <system-err/>\n  </testsuite>\n</testsuites>\n", fp);
+	if (ctx->input_error != NULL) {
+		fputs("    <system-err>", fp);
+		junit_text(fp, ctx->input_error);
+		fputs("</system-err>\n", fp);
+	} else
+		fputs("    <system-err/>\n", fp);
+	fputs("  </testsuite>\n</testsuites>\n", fp);
 	free(cases);
 	return ferror(fp) ? -1 : 0;
 }

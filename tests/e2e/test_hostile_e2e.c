@@ -578,10 +578,13 @@ Test(hostile_e2e, undefined_statistics_are_explicit_null)
 	no_nonfinite(r.out, "html");
 	run_free(&r);
 
-	/* Nothing at all: success rate and averages are null, not NaN. */
+	/* Nothing at all: success rate and averages are null, not NaN (the
+	 * report is written; no valid record exits 3). */
 	argv[10] = "/dev/null";
 	argv[9] = "json";
 	run_exectop(argv, NULL, NULL, &r);
+	cr_assert_eq(r.status, 3, "exit %d: %s", r.status, r.err);
+	r.status = 0;
 	j = run_json(&r);
 	no_nonfinite(r.out, "empty json");
 	v = json_object_get(json_object_get(j, "summary"), "success_rate");
