@@ -58,6 +58,11 @@ struct baseline *baseline_from_model(const struct model *, const char *source);
 int	baseline_save(const struct baseline *, const char *path, char **cause);
 const struct baseline_entry *baseline_find(const struct baseline *,
 	    const char *executor_id);
+/* The executors of the baseline with no run in the model (sorted by id;
+ * the ids point into the baseline): their count, *ids malloc'd (NULL
+ * when none). */
+size_t	baseline_missing(const struct baseline *, const struct model *,
+	    const char ***ids);
 void	baseline_free(struct baseline *);
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef EXECTOP_REPORT_H
 #define EXECTOP_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -31,6 +32,9 @@ struct report_ctx {
 	 * invalid ones: report exits 3), NULL when it can.  JUnit shows it
 	 * as a failed test case, JSON as "input_error". */
 	const char		*input_error;
+	/* report --fail-on-missing: executors of the baseline with no run
+	 * are JUnit failures (else skipped). */
+	bool			 fail_on_missing;
 };
 
 /* -1 when not a format name ("json", "markdown"/"md", "html", "junit"). */

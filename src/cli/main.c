@@ -124,7 +124,8 @@ enum {
 	OPT_FAIL_ON = 256, OPT_THEME, OPT_NO_MOUSE, OPT_NO_COLOR, OPT_RECORDS,
 	OPT_EXECUTORS, OPT_METHODS, OPT_SEED, OPT_PROFILE_SEED, OPT_SLOW,
 	OPT_RATE, OPT_FAIL_RATE, OPT_PRINT, OPT_VERSION, OPT_NOISE, OPT_AR,
-	OPT_OUTLIERS, OPT_STEP, OPT_MAX_INVALID
+	OPT_OUTLIERS, OPT_STEP, OPT_MAX_INVALID,
+	OPT_FAIL_ON_MISSING
 };
 
 struct cli_option {
@@ -150,6 +151,9 @@ static const struct cli_option cli_options[] = {
 	{ "fail-on", OPT_FAIL_ON, "LEVEL", CMD_REPORT,
 	    "exit 1 on a regression at or above LEVEL: warning,\n"
 	    "critical (default) or never" },
+	{ "fail-on-missing", OPT_FAIL_ON_MISSING, NULL, CMD_REPORT,
+	    "exit 1 when an executor of the baseline has no run\n"
+	    "(default: listed as missing, a warning on stderr)" },
 	{ "max-invalid", OPT_MAX_INVALID, "N", CMD_REPORT,
 	    "exit 3 when more than N records are invalid\n"
 	    "(default: any number, each run warns on stderr)" },
@@ -327,6 +331,7 @@ struct cli {
 	int		 format;
 	int		 fail_on;	/* SEV_* or -1 for never */
 	int64_t		 max_invalid;	/* --max-invalid, -1 for no limit */
+	bool		 fail_on_missing;
 	unsigned	 threads;	/* parser threads for regular files */
 	struct tui_opts	 tui;
 	struct gen_opts	 gen;
@@ -453,6 +458,9 @@ cli_parse(struct cli *c, int argc, char **argv)
 			else
 				usage_error("--fail-on: expected warning, critical "
 				    "or never, got '%s'", optarg);
+			break;
+		case OPT_FAIL_ON_MISSING:
+			c->fail_on_missing = true;
 			break;
 		case OPT_MAX_INVALID:
 			c->max_invalid = (int64_t)parse_u64("--max-invalid",
@@ -760,6 +768,8 @@ cmd_report(const struct cli *c)
 	struct analysis		*a;
 	struct report_ctx	 ctx;
 	char			*cause = NULL, *desc, *input_error;
+	const char		**missing;
+	size_t			 nmissing;
 	int			 rc = 0;
 
 	if (cli_load(c, &cfg, &bl) == -1)
@@ -781,6 +791,7 @@ cmd_report(const struct cli *c)
 	ctx.sources = desc;
 	ctx.fail_on = c->fail_on;
 	ctx.input_error = input_error;
+	ctx.fail_on_missing = c->fail_on_missing;
 	if (c->output != NULL) {
 		if (report_save(c->output, c->format, &ctx, &cause) == -1) {
 			fprintf(stderr, "exectop: %s\n", cause);
@@ -798,6 +809,19 @@ cmd_report(const struct cli *c)
 		    (c->fail_on == SEV_CRITICAL && a->ncritical > 0))
 			rc = 1;
 	}
+	nmissing = baseline_missing(bl, m, &missing);
+	if (nmissing > 0) {
+		char *id = escape_terminal(missing[0]);
+
+		fprintf(stderr, "exectop: %s: %zu executor%s of the baseline "
+		    "with no run (%s%s)\n", c->fail_on_missing ? "error" :
+		    "warning", nmissing, nmissing == 1 ? "" : "s", id,
+		    nmissing > 1 ? ", ..." : "");
+		free(id);
+		if (rc == 0 && c->fail_on_missing)
+			rc = 1;
+	}
+	free(missing);
 	if (rc != 2 && input_error != NULL) {
 		fprintf(stderr, "exectop: %s\n", input_error);
 		rc = 3;

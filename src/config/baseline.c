@@ -645,6 +645,27 @@ baseline_find(const struct baseline *b, const char *executor_id)
 	    baseline_entry_cmp);
 }
 
+size_t
+baseline_missing(const struct baseline *b, const struct model *m,
+    const char ***ids)
+{
+	size_t	i, n = 0;
+
+	*ids = NULL;
+	if (b == NULL || b->n == 0)
+		return 0;
+	*ids = xcalloc(b->n, sizeof **ids);
+	for (i = 0; i < b->n; i++) {
+		if (model_find(m, b->entries[i].executor_id) == NULL)
+			(*ids)[n++] = b->entries[i].executor_id;
+	}
+	if (n == 0) {
+		free(*ids);
+		*ids = NULL;
+	}
+	return n;
+}
+
 void
 baseline_free(struct baseline *b)
 {

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "analysis.h"
 #include "baseline.h"
@@ -373,6 +374,32 @@ h_fresh(FILE *fp, const struct analysis *an)
 	h_table_close(fp);
 }
 
+/* The baseline's executors with no run in this input. */
+static void
+h_missing(FILE *fp, const struct report_ctx *ctx)
+{
+	static const char *const cols[] = { "Executor", NULL };
+	const char	**ids;
+	size_t		 i, n;
+
+	n = baseline_missing(ctx->baseline, ctx->model, &ids);
+	fprintf(fp, "<h3 id=\"missing\">Missing (%zu)</h3>\n", n);
+	if (n == 0) {
+		h_none(fp);
+		return;
+	}
+	fputs("<p>Executors in the baseline with no run in this input.</p>\n",
+	    fp);
+	h_table_open(fp, cols);
+	for (i = 0; i < n; i++) {
+		fputs("<tr class=\"missing\">", fp);
+		h_td(fp, ids[i]);
+		fputs("</tr>\n", fp);
+	}
+	h_table_close(fp);
+	free(ids);
+}
+
 static void
 h_bottlenecks(FILE *fp, const struct analysis *an)
 {
@@ -662,11 +689,12 @@ report_html_write(FILE *fp, const struct report_ctx *ctx)
 
 	h_summary(fp, ctx);
 	h_regressions(fp, ctx->analysis);
-	fputs("<section id=\"findings\">\n<h2>Improvements, pending and new"
-	    "</h2>\n", fp);
+	fputs("<section id=\"findings\">\n<h2>Improvements, pending, new and "
+	    "missing</h2>\n", fp);
 	h_improvements(fp, ctx->analysis);
 	h_pending(fp, ctx->analysis);
 	h_fresh(fp, ctx->analysis);
+	h_missing(fp, ctx);
 	fputs("</section>\n", fp);
 	h_bottlenecks(fp, ctx->analysis);
 	h_rankings(fp, ctx);

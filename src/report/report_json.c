@@ -352,6 +352,21 @@ rj_baseline(const struct baseline *bl)
 	return o;
 }
 /* The members before "executors", in report order. */
+/* The baseline's executors with no run: an array of ids. */
+static json_t *
+rj_missing(const struct report_ctx *ctx)
+{
+	json_t		*a = json_array();
+	const char	**ids;
+	size_t		 i, n;
+
+	n = baseline_missing(ctx->baseline, ctx->model, &ids);
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, rj_str(ids[i]));
+	free(ids);
+	return a;
+}
+
 static json_t *
 rj_head(const struct report_ctx *ctx)
 {
@@ -375,6 +390,7 @@ rj_head(const struct report_ctx *ctx)
 	    rj_findings(an->improvements, an->nimprovements));
 	rj_set(doc, "pending", rj_findings(an->pending, an->npending));
 	rj_set(doc, "new", rj_findings(an->fresh, an->nfresh));
+	rj_set(doc, "missing", rj_missing(ctx));
 	rj_set(doc, "bottlenecks", rj_bottlenecks(an));
 	rj_set(doc, "executor_rankings", rj_rankings(ctx));
 	return doc;

@@ -16,6 +16,8 @@
  *   no baseline at all                <skipped>: nothing was compared
  *   otherwise                         passed
  *
+ * An executor of the baseline with no run is a test case "ID missing":
+ * skipped, or failed under --fail-on-missing.
  * When the input cannot be trusted (ctx->input_error: no valid record,
  * or more invalid ones than --max-invalid) a test case "input" fails
  * with the reason, which <system-err> repeats.
@@ -273,6 +275,27 @@ junit_case(FILE *fp, const struct report_ctx *ctx, const struct junit_case *c)
 	fputs("</system-out>\n    </testcase>\n", fp);
 }
 
+/* An executor of the baseline with no run: "ID missing", a failure
+ * under --fail-on-missing, else skipped. */
+static void
+junit_missing(FILE *fp, const struct report_ctx *ctx, const char *id)
+{
+	static const char msg[] = "missing: in the baseline, no run in this "
+	    "input";
+
+	fputs("    <testcase name=\"", fp);
+	junit_text(fp, id);
+	fputs(" missing\" classname=\"exectop.", fp);
+	junit_text(fp, id);
+	fputs("\" time=\"0\">\n", fp);
+	if (ctx->fail_on_missing)
+		fprintf(fp, "      <failure type=\"missing\" message=\"%s\">%s"
+		    " (--fail-on-missing)</failure>\n", msg, msg);
+	else
+		fprintf(fp, "      <skipped message=\"%s\"/>\n", msg);
+	fputs("    </testcase>\n", fp);
+}
+
 static void
 junit_property(FILE *fp, const char *name, const char *value)
 {
@@ -288,14 +311,20 @@ report_junit_write(FILE *fp, const struct report_ctx *ctx)
 	struct junit_case	*cases;
 	struct tm		 tm;
 	char			 ts[32], num[32];
-	size_t			 n, i, ntests, nfail = 0, nskip = 0;
+	size_t			 n, i, ntests, nmissing, nfail = 0, nskip = 0;
+	const char		**missing;
 
 	cases = junit_cases(ctx, &n);
 	for (i = 0; i < n; i++) {
 		nfail += cases[i].failed;
 		nskip += cases[i].skipped;
 	}
-	ntests = n;
+	nmissing = baseline_missing(ctx->baseline, ctx->model, &missing);
+	ntests = n + nmissing;
+	if (ctx->fail_on_missing)
+		nfail += nmissing;
+	else
+		nskip += nmissing;
 	if (ctx->input_error != NULL) {
 		ntests++;
 		nfail++;
@@ -336,6 +365,9 @@ report_junit_write(FILE *fp, const struct report_ctx *ctx)
 	}
 	for (i = 0; i < n; i++)
 		junit_case(fp, ctx, &cases[i]);
+	for (i = 0; i < nmissing; i++)
+		junit_missing(fp, ctx, missing[i]);
+	free(missing);
 	fprintf(fp, "    <system-out>%zu executors, %llu runs, %zu regressions "
 	    "(%zu critical), %zu improvements, %zu pending, %zu new"
 	    "</system-out>\n", ctx->model->nexecs,

@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "analysis.h"
 #include "baseline.h"
@@ -230,6 +231,31 @@ md_fresh(FILE *fp, const struct analysis *an)
 		fputc('\n', fp);
 	}
 	fputc('\n', fp);
+}
+
+/* The baseline's executors with no run in this input. */
+static void
+md_missing(FILE *fp, const struct report_ctx *ctx)
+{
+	static const char *const cols[] = { "Executor", NULL };
+	const char	**ids;
+	size_t		 i, n;
+
+	n = baseline_missing(ctx->baseline, ctx->model, &ids);
+	fprintf(fp, "## Missing (%zu)\n\n", n);
+	if (n == 0) {
+		md_none(fp);
+		return;
+	}
+	fputs("Executors in the baseline with no run in this input.\n\n", fp);
+	md_header(fp, cols, "t");
+	for (i = 0; i < n; i++) {
+		fputc('|', fp);
+		md_cell(fp, ids[i]);
+		fputc('\n', fp);
+	}
+	fputc('\n', fp);
+	free(ids);
 }
 
 static void
@@ -485,6 +511,7 @@ report_markdown_write(FILE *fp, const struct report_ctx *ctx)
 	md_improvements(fp, ctx->analysis);
 	md_pending(fp, ctx->analysis);
 	md_fresh(fp, ctx->analysis);
+	md_missing(fp, ctx);
 	md_bottlenecks(fp, ctx->analysis);
 	md_rankings(fp, ctx);
 	md_executors(fp, ctx);

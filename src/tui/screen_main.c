@@ -212,11 +212,31 @@ main_alerts(struct tui *t, const struct rect *rc)
 	if (rc->h == 0)
 		return;
 	snprintf(title, sizeof title, " Alerts: %zu active (%zu critical)"
-	    "   improved %zu  pending %zu  new %zu", t->view.nalerts,
+	    "   improved %zu  pending %zu  new %zu  missing %zu", t->view.nalerts,
 	    t->view.ncritical, t->view.nimprovements, t->view.npending,
-	    t->view.nfresh);
+	    t->view.nfresh, t->view.nmissing);
 	main_title(t, rc->y, rc->w, PANEL_ALERTS, title);
 	rows = rc->h - 1;
+	if (t->view.nmissing > 0) {
+		/* The last line of the panel: which baseline executors have
+		 * not run (ids made inert by draw_stream). */
+		size_t	k, len;
+
+		len = (size_t)snprintf(line, sizeof line, "in the baseline, no "
+		    "run: ");
+		for (k = 0; k < t->view.nmissing && len < sizeof line / 2; k++)
+			len += (size_t)snprintf(line + len, sizeof line - len,
+			    "%s%s", k > 0 ? ", " : "", t->view.missing[k]);
+		if (k < t->view.nmissing)
+			snprintf(line + len, sizeof line - len, ", ...");
+		base = draw_attr(t, THEME_WARN);
+		draw_text(rc->y + rows, 1, 5, "MISS", TEXT_LEFT, base);
+		if (rc->w > 7)
+			draw_stream(rc->y + rows, 6, rc->w - 7, line, TEXT_LEFT,
+			    draw_attr(t, THEME_ALERTS));
+		if (--rows == 0)
+			return;
+	}
 	if (t->view.nalerts == 0) {
 		draw_text(rc->y + 1, 1, rc->w - 1, t->bl == NULL ?
 		    "no baseline: press b to save one from the records so far "

@@ -141,6 +141,7 @@ tui_rebuild_view(struct tui *t)
 
 	a = tui_analyse(t, &t->cfg);
 	view_build(&t->view, t->model, a);
+	view_set_missing(&t->view, t->bl, t->model);
 	analysis_free(a);
 	t->view_built = true;
 	t->view_model_gen = t->model->generation;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "text.h"
 #include "view.h"
 #include "xmalloc.h"
@@ -63,6 +64,11 @@ view_clear_findings(struct view *v)
 		free(v->bns[i].slowest);
 		free(v->bns[i].memory);
 	}
+	for (i = 0; i < v->nmissing; i++)
+		free(v->missing[i]);
+	free(v->missing);
+	v->missing = NULL;
+	v->nmissing = 0;
 	free(v->alerts);
 	free(v->bns);
 	v->alerts = NULL;
@@ -94,6 +100,28 @@ view_free(struct view *v)
 {
 	if (v != NULL)
 		view_clear(v);
+}
+
+void
+view_set_missing(struct view *v, const struct baseline *bl,
+    const struct model *m)
+{
+	const char	**ids;
+	size_t		 i, n;
+
+	for (i = 0; i < v->nmissing; i++)
+		free(v->missing[i]);
+	free(v->missing);
+	v->missing = NULL;
+	v->nmissing = 0;
+	n = baseline_missing(bl, m, &ids);
+	if (n == 0)
+		return;
+	v->missing = xcalloc(n, sizeof *v->missing);
+	for (i = 0; i < n; i++)
+		v->missing[i] = xstrdup(ids[i]);
+	v->nmissing = n;
+	free(ids);
 }
 
 /* How strongly a finding speaks, to keep one per metric. */

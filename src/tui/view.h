@@ -18,6 +18,8 @@
 #include "analysis.h"
 #include "model.h"
 
+struct baseline;
+
 /* Executor table columns, in display order. */
 enum view_col {
 	COL_RANK,	/* rank by bottleneck score */
@@ -106,6 +108,8 @@ struct view {
 	size_t			 nimprovements;
 	size_t			 npending;
 	size_t			 nfresh;
+	char			**missing;	/* baseline ids with no run */
+	size_t			 nmissing;
 	uint64_t		 records;	/* model->records at build */
 	int			 id_width;	/* widest executor id */
 
@@ -135,6 +139,10 @@ struct view {
 void		 view_build(struct view *, const struct model *,
 		    const struct analysis *);
 void		 view_free(struct view *);
+/* Copies the executors of the baseline (may be NULL) that have no run in
+ * the model into v->missing; after view_build(). */
+void		 view_set_missing(struct view *, const struct baseline *,
+		    const struct model *);
 
 /* Filters (case-insensitive substring of the id; NULL or "" keeps all)
  * and sorts by col (its natural direction, flipped by reverse); ties by

@@ -6,11 +6,13 @@
  * error, not a source.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
+#include "tmux.h"
 
 static char *dir;
 
@@ -127,4 +129,122 @@ Test(gate, invalid_records_warn_and_max_invalid_fails)
 	cr_assert_eq(tu_run(cmd, NULL, NULL), 2, "%s", cmd);
 	free(cmd);
 	free(p);
+}
+
+/* A baseline of D1-Q1..D2-Q5 and a run without D1-Q3 and D2-Q1. */
+static void
+missing_setup(void)
+{
+	char	*cmd, *err = NULL;
+
+	cmd = tu_fmt("cd '%s' && E='%s' && $E gen --records 400 > run.jsonl && "
+	    "$E baseline -o b.yaml run.jsonl 2>/dev/null && "
+	    "grep -v -e '\"D1-Q3\"' -e '\"D2-Q1\"' run.jsonl > cur.jsonl", dir,
+	    tu_exectop());
+	cr_assert_eq(tu_run(cmd, NULL, &err), 0, "%s: %s", cmd, err);
+	free(cmd);
+	free(err);
+}
+
+static char *
+report_of(const char *args, int want, char **err)
+{
+	char	*cmd, *out = NULL;
+	int	 st;
+
+	cmd = tu_fmt("cd '%s' && '%s' report -b b.yaml %s cur.jsonl", dir,
+	    tu_exectop(), args);
+	st = tu_run(cmd, &out, err);
+	cr_assert_eq(st, want, "%s: exit %d: %s", cmd, st, *err);
+	free(cmd);
+	return out;
+}
+
+Test(gate, missing_executors_in_every_format)
+{
+	char	*out, *err = NULL, *cmd, *p;
+	json_t	*j, *v;
+
+	missing_setup();
+	out = report_of("-f json", 0, &err);
+	j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j);
+	v = json_object_get(j, "missing");
+	cr_assert(json_is_array(v) && json_array_size(v) == 2, "missing: %s",
+	    strstr(out, "\"missing\""));
+	cr_assert_str_eq(json_string_value(json_array_get(v, 0)), "D1-Q3");
+	cr_assert_str_eq(json_string_value(json_array_get(v, 1)), "D2-Q1");
+	json_decref(j);
+	cr_assert(strstr(err, "warning: 2 executors of the baseline with no "
+	    "run (D1-Q3, ...)") != NULL, "stderr: %s", err);
+	free(out);
+	free(err);
+	err = NULL;
+	out = report_of("-f markdown", 0, &err);
+	cr_assert((p = strstr(out, "## Missing (2)")) != NULL, "%s", out);
+	cr_assert(strstr(p, "| D1-Q3 |") != NULL && strstr(p, "| D2-Q1 |"));
+	free(out);
+	free(err);
+	err = NULL;
+	out = report_of("-f html", 0, &err);
+	cr_assert((p = strstr(out, "Missing (2)</h3>")) != NULL);
+	cr_assert(strstr(p, "<td>D1-Q3</td>") != NULL);
+	free(out);
+	free(err);
+	err = NULL;
+	/* JUnit: skipped by default, failed with --fail-on-missing (exit 1);
+	 * the structure checked against the JSON report. */
+	out = report_of("-f junit -o r.xml", 0, &err);
+	free(out);
+	free(err);
+	err = NULL;
+	out = report_of("-f json -o r.json", 0, &err);
+	free(out);
+	free(err);
+	cmd = tu_fmt("python3 '%s/tests/lib/junit_check.py' '%s/r.xml' "
+	    "'%s/r.json' critical", tu_root(), dir, dir);
+	out = err = NULL;
+	cr_assert_eq(tu_run(cmd, &out, &err), 0, "%s%s", out, err);
+	free(out);
+	free(err);
+	p = tu_fmt("%s/r.xml", dir);
+	out = tu_read_file(p, NULL);
+	cr_assert(strstr(out, "name=\"D1-Q3 missing\"") != NULL);
+	cr_assert(strstr(out, "<skipped message=\"missing") != NULL);
+	free(out);
+	err = NULL;
+	out = report_of("-f junit -o r.xml --fail-on-missing", 1, &err);
+	free(out);
+	cr_assert(strstr(err, "error: 2 executors of the baseline") != NULL,
+	    "%s", err);
+	free(err);
+	out = tu_read_file(p, NULL);
+	cr_assert(strstr(out, "<failure type=\"missing\"") != NULL);
+	free(out);
+	out = err = NULL;
+	cr_assert_eq(tu_run(cmd, &out, &err), 0, "%s%s", out, err);
+	free(out);
+	free(err);
+	free(cmd);
+	free(p);
+}
+
+Test(gate, tui_alerts_panel_lists_missing)
+{
+	struct tmux	 tm;
+	char		*cmd;
+
+	if (!tmux_available())
+		cr_skip_test("tmux is not installed: run .ci/deps.sh test");
+	missing_setup();
+	memset(&tm, 0, sizeof tm);
+	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c /dev/null -b b.yaml cur.jsonl",
+	    tu_exectop());
+	cr_assert_eq(tmux_start(&tm, 140, 40, dir, cmd), 0);
+	cr_assert(tmux_wait_for(&tm, "missing 2", 20000));
+	cr_assert(tmux_wait_for(&tm, "MISS in the baseline, no run: D1-Q3, "
+	    "D2-Q1", 5000));
+	tmux_keys(&tm, "q");
+	tmux_stop(&tm);
+	free(cmd);
 }

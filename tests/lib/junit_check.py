@@ -58,6 +58,8 @@ def main(xml_path, json_path, fail_on):
     cases = suite.findall("testcase")
 
     nfail = nskip = 0
+    missing_seen = []
+    missing_failed = missing_skipped = 0
     seen = {}
     for c in cases:
         for attr in ("name", "classname", "time"):
@@ -72,6 +74,20 @@ def main(xml_path, json_path, fail_on):
         ex = ex[len("exectop."):]
         check(c.get("name").startswith(ex + " "), "name %s" % c.get("name"))
         metric = c.get("name")[len(ex) + 1:]
+        if metric == "missing":
+            # An executor of the baseline with no run: skipped, or failed
+            # under --fail-on-missing; checked against the JSON's list.
+            missing_seen.append(ex)
+            k = c.find("failure")
+            if k is None:
+                k = c.find("skipped")
+            check(k is not None and k.get("message").startswith("missing"),
+                  "missing case %s neither skipped nor failed" % ex)
+            if c.find("failure") is not None:
+                missing_failed += 1
+            else:
+                missing_skipped += 1
+            continue
         check((ex, metric) not in seen, "duplicate case %s %s" % (ex, metric))
         seen[(ex, metric)] = c
         f = c.find("failure")
@@ -82,14 +98,21 @@ def main(xml_path, json_path, fail_on):
         if c.find("skipped") is not None:
             nskip += 1
             check(c.find("skipped").get("message"), "skipped without message")
+    check(sorted(missing_seen) == sorted(rep.get("missing", [])),
+          "missing cases %s, JSON missing %s" % (missing_seen,
+                                                  rep.get("missing")))
+    cases = [c for c in cases if not c.get("name").endswith(" missing")]
 
     for el in (root, suite):
-        check(int(el.get("tests")) == len(cases), "%s tests=%s, %d cases"
-              % (el.tag, el.get("tests"), len(cases)))
-        check(int(el.get("failures")) == nfail, "%s failures=%s, counted %d"
-              % (el.tag, el.get("failures"), nfail))
-        check(int(el.get("skipped")) == nskip, "%s skipped=%s, counted %d"
-              % (el.tag, el.get("skipped"), nskip))
+        check(int(el.get("tests")) == len(cases) + len(missing_seen),
+              "%s tests=%s, %d cases" % (el.tag, el.get("tests"),
+                                         len(cases) + len(missing_seen)))
+        check(int(el.get("failures")) == nfail + missing_failed,
+              "%s failures=%s, counted %d" % (el.tag, el.get("failures"),
+                                              nfail + missing_failed))
+        check(int(el.get("skipped")) == nskip + missing_skipped,
+              "%s skipped=%s, counted %d" % (el.tag, el.get("skipped"),
+                                             nskip + missing_skipped))
         check(el.get("errors") == "0", "errors")
 
     # The cases the JSON report implies: executor x metric with a threshold
