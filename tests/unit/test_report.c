@@ -227,8 +227,8 @@ Test(report_json, top_level_keys_in_order)
 {
 	static const char *const keys[] = { "timestamp", "total_executors",
 	    "total_runs", "total_execution_time_ms", "total_memory_mb",
-	    "invalid_records", "regressions", "improvements", "pending", "new", "missing",
-	    "bottlenecks", "executor_rankings", "executors", "summary",
+	    "invalid_records", "regressions", "improvements", "pending", "new",
+	    "missing", "bottlenecks", "executor_rankings", "executors", "summary",
 	    "config", "baseline", "sources", NULL };
 	struct fx	 fx;
 	json_t		*doc;
