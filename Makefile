@@ -37,7 +37,7 @@ TEST_HELPER_SRCS = $(wildcard tests/lib/*.c)
 TEST_HELPER_OBJS = $(TEST_HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps test-deps run test check unit e2e asan clean bench \
+.PHONY: all deps test-deps run test check unit e2e asan clean bench eval \
 	fuzz fuzz-build fuzz-smoke valgrind soak
 
 all: $(BUILD)/exectop
@@ -147,8 +147,19 @@ $(BUILD)/bench/frame: tests/bench/frame.c $(BUILD)/libexectop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc/tui -o $@ $< $(BUILD)/libexectop.a $(LIBS)
 
+# `make eval`: the regression detector on issue 9's realistic stream,
+# measured against its targets (tests/eval/eval.c; not part of `make test`).
+EVAL_SEEDS ?= 3
+$(BUILD)/eval/eval: tests/eval/eval.c $(BUILD)/libexectop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libexectop.a $(LIBS)
+
+eval: $(BUILD)/eval/eval
+	$(BUILD)/eval/eval $(EVAL_SEEDS)
+
 bench:
 	@sh .ci/deps.sh bench
+	@$(MAKE) --no-print-directory eval
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench \
 	    $(BUILD)/bench/bare_parse $(BUILD)/bench/frame
 	$(BUILD)/bench/bench $(CURDIR)/$(BUILD)/exectop \

@@ -11,6 +11,7 @@
 #ifndef EXECTOP_ANALYSIS_H
 #define EXECTOP_ANALYSIS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,17 @@ struct finding {
 	double			 p_value;	/* NAN when the test was not run */
 	uint64_t		 samples;	/* runs in the window */
 	uint64_t		 min_samples;
+	/* From the change detector (regressions and improvements it
+	 * raised; detected false under the window rule): the estimated
+	 * change point, the shift since it (percent, median of the runs
+	 * since then in log space) with a 95% interval. */
+	bool			 detected;
+	uint64_t		 change_run;	/* that executor's run, 1-based */
+	double			 change_ts;	/* NAN when unknown */
+	uint64_t		 since_runs;	/* runs since the change point */
+	double			 shift_percent;	/* NAN when not detected */
+	double			 shift_lo;	/* percent */
+	double			 shift_hi;
 	char			 recommendation[160];
 };
 

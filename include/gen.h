@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #define GEN_MAX_SLOW 16
+#define GEN_MAX_STEP 512
 
 struct gen_slow {
 	char	 id[257];	/* an executor id is at most 256 bytes */
@@ -48,7 +49,7 @@ struct gen_opts {
 	double		ar;		/* -1 < ar < 1 */
 	double		outlier_rate;
 	double		outlier_min, outlier_max;
-	struct gen_step	step[GEN_MAX_SLOW];
+	struct gen_step	step[GEN_MAX_STEP];
 	size_t		nstep;
 };
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect.h"
 #include "metric.h"
 #include "record.h"
 #include "sketch.h"
@@ -34,6 +35,8 @@ struct metric_stats {
 	struct stat_acc	all;	/* every run since start */
 	struct sketch	sketch;	/* quantiles of every run */
 	struct window	recent;	/* last `window` runs (unused when window 0) */
+	struct detect_ref ref;	/* from the baseline (model_set_reference) */
+	struct detect	det;	/* the change detector, one step per run */
 };
 
 struct method_stats {
@@ -74,6 +77,12 @@ struct rejection {
 	char			detail[MODEL_DETAIL_LEN];
 };
 
+/* One baseline executor's detector references. */
+struct model_ref {
+	char			*id;
+	struct detect_ref	 ref[METRIC_COUNT];
+};
+
 struct model_limits {
 	size_t	window;		/* runs in the recent window; 0 = every run */
 	size_t	max_executors;
@@ -98,7 +107,13 @@ struct model {
 	unsigned	  rej_count;
 
 	uint64_t	  generation;	/* bumped on every change */
+
+	struct model_ref *refs;		/* sorted by id */
+	size_t		  nrefs;
 };
+
+struct baseline;
+struct config;
 
 /* Method and executor limits: 0 means the default (10000 / 256). */
 struct model	*model_create(const struct model_limits *);
@@ -112,6 +127,20 @@ void		 model_reject(struct model *, const char *source, uint64_t line,
 		    enum reject_reason, const char *detail);
 /* The i-th most recent rejection (0 = newest), NULL past the end. */
 const struct rejection *model_rejection(const struct model *, unsigned);
+
+/* Sets the detectors' references from the baseline (median and spread of
+ * each metric) and the config (thresholds; the target average run length
+ * between false alarms is 1000 / significance runs).  A detector whose
+ * reference changes restarts; an unchanged one keeps its state, so this
+ * may be called whenever the baseline or config may have changed.  NULL
+ * baseline or significance 0: every detector idle (the analysis then
+ * uses the window rule). */
+void		 model_set_reference(struct model *, const struct baseline *,
+		    const struct config *);
+/* Copies the newest min(max, window length) values of metric k, oldest
+ * first; returns how many. */
+size_t		 executor_recent_values(const struct executor *, enum metric,
+		    double *out, size_t max);
 
 struct executor	*model_find(const struct model *, const char *id);
 /* Changes the recent-window size, keeping the newest values. */

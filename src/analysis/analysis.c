@@ -8,6 +8,11 @@
  * window (else it is "pending"), and evidence: delta beyond the threshold
  * and, where both sides have n >= 2 and a variance, Welch's t-test with
  * p < significance (significance 0 turns the test off).
+ *
+ * Where the model's change detector has a reference for the metric (a
+ * baseline with a spread, significance > 0: see detect.h), its alarm
+ * replaces the window rule: a regression or improvement exists while the
+ * detector holds it, with the change point and the shift since it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -141,6 +146,51 @@ id_cmp(const void *pa, const void *pb)
 	return finding_cmp_id(pa, pb);
 }
 
+static int
+dbl_cmp(const void *pa, const void *pb)
+{
+	double	a = *(const double *)pa, b = *(const double *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Fills the detector's fields of f; returns the shift in percent. */
+static double
+analysis_detected(const struct executor *ex, enum metric k,
+    struct finding *f)
+{
+	const struct detect	*d = &ex->m[k].det;
+	const struct detect_ref	*r = &ex->m[k].ref;
+	double			 buf[1024], med, se, rho, n;
+	size_t			 want, got, i, j;
+
+	f->detected = true;
+	f->change_run = d->cp_run;
+	f->change_ts = d->cp_ts;
+	f->since_runs = d->ep_n;
+	want = d->ep_n < 1024 ? d->ep_n : 1024;
+	got = executor_recent_values(ex, k, buf, want);
+	for (i = j = 0; i < got; i++) {
+		if (buf[i] > 0 && isfinite(buf[i]))
+			buf[j++] = log(buf[i]) - r->mu;
+	}
+	if (j > 0) {
+		qsort(buf, j, sizeof *buf, dbl_cmp);
+		med = j % 2 ? buf[j / 2] : (buf[j / 2 - 1] + buf[j / 2]) / 2;
+		n = (double)j;
+		se = 1.2533;	/* the median's efficiency */
+	} else {
+		med = d->ep_n > 0 ? d->ep_sum / (double)d->ep_n : 0;
+		n = d->ep_n > 0 ? (double)d->ep_n : 1;
+		se = 1;
+	}
+	rho = detect_rho(d);
+	se *= r->sigma * sqrt((1 + rho) / (1 - rho) / n);
+	f->shift_lo = expm1(med - 1.96 * se) * 100;
+	f->shift_hi = expm1(med + 1.96 * se) * 100;
+	return expm1(med) * 100;
+}
+
 /* Judges one metric of one executor; returns the status it implies. */
 static enum exec_status
 analysis_judge(struct flist *lists, const struct model *m,
@@ -186,6 +236,37 @@ analysis_judge(struct flist *lists, const struct model *m,
 		goto add;
 	}
 
+	tmp.shift_lo = tmp.shift_hi = tmp.change_ts = tmp.shift_percent = NAN;
+	if (ex->m[k].ref.active) {
+		const struct detect *d = &ex->m[k].det;
+		double		     shift;
+
+		if (d->state == DETECT_NONE)
+			return STATUS_OK;
+		shift = analysis_detected(ex, k, &tmp);
+		tmp.shift_percent = shift;
+		/* delta and p keep their meaning (window mean vs baseline,
+		 * Welch), shown beside the detector's estimate. */
+		tmp.delta_percent = (cur.mean - bm->mean) / fabs(bm->mean) * 100.0;
+		tmp.p_value = stat_welch_p(cur.mean, cur.variance, cur.n,
+		    bm->mean, bm->variance, bm->n);
+		if (d->state == DETECT_UP) {
+			kind = FINDING_REGRESSION;
+			sev = shift > thr * cfg->critical_factor ? SEV_CRITICAL :
+			    SEV_WARNING;
+			snprintf(tmp.recommendation, sizeof tmp.recommendation,
+			    "%s increased by %.1f%% since run %llu: %s",
+			    metric_label(k), shift,
+			    (unsigned long long)tmp.change_run, metric_advice[k]);
+		} else {
+			kind = FINDING_IMPROVEMENT;
+			snprintf(tmp.recommendation, sizeof tmp.recommendation,
+			    "%s decreased by %.1f%% since run %llu: consider "
+			    "saving a new baseline", metric_label(k), -shift,
+			    (unsigned long long)tmp.change_run);
+		}
+		goto add;
+	}
 	delta = (cur.mean - bm->mean) / fabs(bm->mean) * 100.0;
 	tmp.delta_percent = delta;
 	p = NAN;

@@ -521,7 +521,7 @@ cli_parse(struct cli *c, int argc, char **argv)
 			if (gen_add_step(&c->gen, optarg) == -1)
 				usage_error("--step: expected ID:FACTOR@RUN with "
 				    "FACTOR > 0 and RUN >= 1 (at most %d), got '%s'",
-				    GEN_MAX_SLOW, optarg);
+				    GEN_MAX_STEP, optarg);
 			break;
 		case OPT_PRINT:
 			break;
@@ -624,7 +624,8 @@ cli_load(const struct cli *c, struct config *cfg, struct baseline **bl)
 
 /* Reads every source to its end into a new model; NULL on error. */
 static struct model *
-cli_ingest(const struct cli *c, const struct config *cfg)
+cli_ingest(const struct cli *c, const struct config *cfg,
+    const struct baseline *bl)
 {
 	struct model		*m;
 	struct model_limits	 lim;
@@ -641,6 +642,7 @@ cli_ingest(const struct cli *c, const struct config *cfg)
 	lim.max_executors = cfg->max_executors;
 	lim.max_methods = cfg->max_methods;
 	m = model_create(&lim);
+	model_set_reference(m, bl, cfg);
 	src = xcalloc(c->nsources, sizeof *src);
 	nsrc = 0;
 	/* Regular files first, on every core; then FIFOs and stdin, merged
@@ -774,7 +776,7 @@ cmd_report(const struct cli *c)
 
 	if (cli_load(c, &cfg, &bl) == -1)
 		return 2;
-	if ((m = cli_ingest(c, &cfg)) == NULL) {
+	if ((m = cli_ingest(c, &cfg, bl)) == NULL) {
 		baseline_free(bl);
 		config_free(&cfg);
 		return 2;
@@ -848,7 +850,7 @@ cmd_baseline(const struct cli *c)
 		usage_error("baseline: -o FILE is required");
 	if (cli_load(c, &cfg, NULL) == -1)
 		return 2;
-	if ((m = cli_ingest(c, &cfg)) == NULL) {
+	if ((m = cli_ingest(c, &cfg, NULL)) == NULL) {
 		config_free(&cfg);
 		return 2;
 	}

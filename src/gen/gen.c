@@ -137,7 +137,7 @@ gen_add_step(struct gen_opts *o, const char *arg)
 	double		 f;
 	unsigned long long run;
 
-	if (at == NULL || o->nstep >= GEN_MAX_SLOW)
+	if (at == NULL || o->nstep >= GEN_MAX_STEP)
 		return -1;
 	colon = memrchr(arg, ':', (size_t)(at - arg));
 	if (colon == NULL || colon == arg ||

@@ -12,11 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
+#include "config.h"
 #include "model.h"
 #include "xmalloc.h"
 
 #define MODEL_DEFAULT_MAX_EXECUTORS	10000
 #define MODEL_DEFAULT_MAX_METHODS	256
+/* Target runs between false alarms of one detector = this / significance. */
+#ifndef MODEL_ARL_SCALE
+#define MODEL_ARL_SCALE	5000.0
+#endif
 
 static uint64_t
 model_hash(const char *s)
@@ -78,6 +84,9 @@ model_free(struct model *m)
 		executor_free(m->execs[i]);
 	free(m->execs);
 	free(m->table);
+	for (i = 0; i < m->nrefs; i++)
+		free(m->refs[i].id);
+	free(m->refs);
 	free(m);
 }
 
@@ -137,6 +146,90 @@ window_push(struct window *w, double x)
 		w->len++;
 }
 
+static int
+model_ref_cmp(const void *pa, const void *pb)
+{
+	const struct model_ref	*a = pa, *b = pb;
+
+	return strcmp(a->id, b->id);
+}
+
+/* Gives ex its references (inactive when the baseline lacks it); a
+ * detector whose reference changed restarts. */
+static void
+model_ref_apply(struct model *m, struct executor *ex)
+{
+	struct model_ref	 key, *r = NULL;
+	int			 k;
+
+	key.id = ex->id;
+	if (m->nrefs > 0)
+		r = bsearch(&key, m->refs, m->nrefs, sizeof *m->refs,
+		    model_ref_cmp);
+	for (k = 0; k < METRIC_COUNT; k++) {
+		static const struct detect_ref idle;	/* zero, padding too */
+		const struct detect_ref	*want = r != NULL ? &r->ref[k] : &idle;
+
+		if (memcmp(want, &ex->m[k].ref, sizeof *want) != 0) {
+			ex->m[k].ref = *want;
+			detect_init(&ex->m[k].det);
+		}
+	}
+}
+
+void
+model_set_reference(struct model *m, const struct baseline *bl,
+    const struct config *cfg)
+{
+	size_t	i;
+	int	k;
+
+	for (i = 0; i < m->nrefs; i++)
+		free(m->refs[i].id);
+	free(m->refs);
+	m->refs = NULL;
+	m->nrefs = 0;
+	if (bl != NULL && bl->n > 0 && cfg->significance > 0) {
+		m->refs = xcalloc(bl->n, sizeof *m->refs);
+		for (i = 0; i < bl->n; i++) {
+			const struct baseline_entry *be = &bl->entries[i];
+
+			m->refs[i].id = xstrdup(be->executor_id);
+			for (k = 0; k < METRIC_COUNT; k++) {
+				const struct baseline_metric *bm = &be->m[k];
+
+				/* memcmp in model_ref_apply: no padding junk */
+				memset(&m->refs[i].ref[k], 0,
+				    sizeof m->refs[i].ref[k]);
+				if (bm->present)
+					detect_ref_init(&m->refs[i].ref[k], bm->n,
+					    bm->p50, bm->p95, cfg->threshold[k],
+					    MODEL_ARL_SCALE / cfg->significance);
+				if (!m->refs[i].ref[k].active)
+					memset(&m->refs[i].ref[k], 0,
+					    sizeof m->refs[i].ref[k]);
+			}
+		}
+		m->nrefs = bl->n;
+		qsort(m->refs, m->nrefs, sizeof *m->refs, model_ref_cmp);
+	}
+	for (i = 0; i < m->nexecs; i++)
+		model_ref_apply(m, m->execs[i]);
+	m->generation++;
+}
+
+size_t
+executor_recent_values(const struct executor *ex, enum metric k, double *out,
+    size_t max)
+{
+	const struct window	*w = &ex->m[k].recent;
+	size_t			 n = w->len < max ? w->len : max, i;
+
+	for (i = 0; i < n; i++)
+		out[i] = w->vals[(w->head + w->cap - n + i) % w->cap];
+	return n;
+}
+
 static struct executor *
 model_add_executor(struct model *m, const char *id)
 {
@@ -155,7 +248,9 @@ model_add_executor(struct model *m, const char *id)
 		stat_acc_init(&ex->m[k].all);
 		sketch_init(&ex->m[k].sketch);
 		window_resize(&ex->m[k].recent, m->limits.window);
+		detect_init(&ex->m[k].det);
 	}
+	model_ref_apply(m, ex);
 	if (m->nexecs == m->execs_cap) {
 		m->execs_cap = m->execs_cap == 0 ? 64 : m->execs_cap * 2;
 		m->execs = xreallocarray(m->execs, m->execs_cap, sizeof *m->execs);
@@ -278,6 +373,8 @@ model_add_record(struct model *m, const struct record *r)
 		stat_acc_add(&ex->m[k].all, r->v[k]);
 		sketch_add(&ex->m[k].sketch, r->v[k]);
 		window_push(&ex->m[k].recent, r->v[k]);
+		detect_update(&ex->m[k].det, &ex->m[k].ref, r->v[k],
+		    r->timestamp);
 	}
 	if (!isnan(r->v[METRIC_EXEC_TIME])) {
 		ex->spark[ex->spark_head] = r->v[METRIC_EXEC_TIME];

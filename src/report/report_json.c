@@ -129,6 +129,15 @@ rj_finding(const struct finding *f)
 		if (f->kind == FINDING_REGRESSION)
 			rj_set(o, "severity", rj_str(severity_name(f->severity)));
 		rj_set(o, "p_value", rj_num(f->p_value));
+		if (f->detected) {
+			rj_set(o, "change_run", rj_int(f->change_run));
+			rj_set(o, "change_timestamp", rj_num(f->change_ts));
+			rj_set(o, "runs_since_change",
+			    rj_int(f->since_runs));
+			rj_set(o, "shift_percent", rj_num(f->shift_percent));
+			rj_set(o, "shift_low_percent", rj_num(f->shift_lo));
+			rj_set(o, "shift_high_percent", rj_num(f->shift_hi));
+		}
 		rj_set(o, "samples", rj_int(f->samples));
 		rj_set(o, "threshold", rj_num(f->threshold));
 		rj_set(o, "recommendation", rj_str(f->recommendation));

@@ -110,6 +110,10 @@ tui_switch(struct tui *t, enum tui_screen_id s)
 struct analysis *
 tui_analyse(struct tui *t, const struct config *cfg)
 {
+	/* The detectors follow the baseline and thresholds in force (an
+	 * unchanged reference keeps its state). */
+	if (t->cfg_gen != t->view_cfg_gen || !t->view_built)
+		model_set_reference(t->model, t->bl, &t->cfg);
 	return analysis_run(t->model, t->bl, cfg);
 }
 
@@ -948,6 +952,7 @@ tui_run(const struct tui_opts *opts)
 	}
 	t.sources_desc = tui_sources_desc(opts);
 	action_baseline_load(&t, action_baseline_path(&t));
+	model_set_reference(t.model, t.bl, &t.cfg);
 
 	/* Keys come from the terminal even when stdin carries records. */
 	if (need_tty && (keys = fopen("/dev/tty", "re")) == NULL) {
