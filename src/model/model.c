@@ -154,6 +154,24 @@ model_ref_cmp(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
+/* A restarted detector starts over on the runs still in the window (their
+ * timestamps are not kept: a change point among them has none), numbered
+ * as that executor's runs. */
+static void
+model_replay(struct executor *ex, int k)
+{
+	struct metric_stats	*ms = &ex->m[k];
+	const struct window	*w = &ms->recent;
+	uint32_t		 i;
+
+	if (!ms->ref.active || w->len == 0)
+		return;
+	ms->det.n = ms->all.n > w->len ? ms->all.n - w->len : 0;
+	for (i = 0; i < w->len; i++)
+		detect_update(&ms->det, &ms->ref,
+		    w->vals[(w->head + w->cap - w->len + i) % w->cap], NAN);
+}
+
 /* Gives ex its references (inactive when the baseline lacks it); a
  * detector whose reference changed restarts. */
 static void
@@ -173,6 +191,7 @@ model_ref_apply(struct model *m, struct executor *ex)
 		if (memcmp(want, &ex->m[k].ref, sizeof *want) != 0) {
 			ex->m[k].ref = *want;
 			detect_init(&ex->m[k].det);
+			model_replay(ex, k);
 		}
 	}
 }

@@ -161,6 +161,17 @@ Test(detect, analysis_reports_change_point_and_shift)
 	cr_assert_eq(a->nregressions, 1);
 	cr_assert(!a->regressions[0].detected);
 	analysis_free(a);
+	/* Back on (a threshold edited live): the detector restarts on the
+	 * window's runs and finds the same change point. */
+	cfg.significance = 0.05;
+	model_set_reference(m, bl, &cfg);
+	a = analysis_run(m, bl, &cfg);
+	cr_assert_eq(a->nregressions, 1);
+	cr_assert(a->regressions[0].detected);
+	cr_assert(a->regressions[0].change_run >= 40 &&
+	    a->regressions[0].change_run <= 42, "cp %llu",
+	    (unsigned long long)a->regressions[0].change_run);
+	analysis_free(a);
 	baseline_free(bl);
 	model_free(bm);
 	model_free(m);
