@@ -20,6 +20,8 @@ need_cmd make make
 need_pc ncursesw libncurses-dev
 need_pc yaml-0.1 libyaml-dev
 need_pc jansson libjansson-dev
+# The stream record reader (issue 10).
+need_pc yajl libyajl-dev
 if [ "$mode" = test ]; then
 	need_pc criterion libcriterion-dev
 	need_cmd tmux tmux

@@ -2,9 +2,11 @@
  * record.h - one profiler record (a JSON line) parsed and validated.
  *
  * record_parse() turns exactly one line into a struct record or a
- * rejection reason.  The record's strings point into the parsed JSON value
- * it holds; they are valid until record_clear().  The model copies what it
- * keeps.
+ * rejection reason, with yajl's streaming parser (no tree per line).  The
+ * record's strings point into a buffer it owns; they are valid until
+ * record_clear().  The model copies what it keeps.  record_parse_jansson()
+ * is the reference reader (a jansson DOM) the differential test and fuzz
+ * target compare it with.
  */
 #ifndef EXECTOP_RECORD_H
 #define EXECTOP_RECORD_H
@@ -40,7 +42,11 @@ struct record_method {
 };
 
 struct record {
-	void			*json;		/* owned json_t * */
+	void			*json;		/* owned json_t * (jansson reader) */
+	char			*strbuf;	/* the strings (yajl reader) */
+	size_t			 strused;
+	size_t			 strcap;
+	struct record_keyset	*keyset;	/* unknown keys seen (yajl reader) */
 	const char		*executor_id;
 	double			 v[METRIC_COUNT];	/* NAN when absent */
 	bool			 success;	/* true when absent */
@@ -62,6 +68,10 @@ void	record_init(struct record *);
  * record_clear() after either outcome before reusing r.
  */
 int	record_parse(struct record *r, const char *buf, size_t len,
+	    enum reject_reason *why, char *detail, size_t detail_len);
+/* The reference reader: the same contract and reasons, through a jansson
+ * DOM, except that it also rejects duplicate unknown keys. */
+int	record_parse_jansson(struct record *r, const char *buf, size_t len,
 	    enum reject_reason *why, char *detail, size_t detail_len);
 /* Releases the JSON value; r may be parsed into again. */
 void	record_clear(struct record *);
