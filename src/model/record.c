@@ -452,6 +452,7 @@ struct rp {
 	int			 depth;		/* open containers */
 	int			 skip;		/* depth of a skipped container, 0: none */
 	bool			 root_map;
+	bool			 root_done;	/* the line's value is complete */
 	bool			 in_methods;	/* depth 2 is method_calls */
 	bool			 in_method;	/* depth 3 is a method object */
 	int			 key;		/* enum rp_field of the last root key */
@@ -948,6 +949,8 @@ rp_value(struct rp *p, const struct rp_value *v)
 	} else if (p->depth == 3 && p->in_method)
 		rp_method_field(p, v);
 out:
+	if (p->depth == 0 && !container)
+		p->root_done = true;
 	if (container) {
 		p->depth++;
 		if (v->type == RT_MAP)
@@ -978,7 +981,8 @@ rp_end(void *ctx)
 		p->in_method = false;
 	} else if (p->depth == 2 && p->in_methods)
 		p->in_methods = false;
-	p->depth--;
+	if (--p->depth == 0)
+		p->root_done = true;
 	return 1;
 }
 
@@ -1157,6 +1161,15 @@ record_parse(struct record *r, const char *buf, size_t len,
 		return -1;
 	}
 	st = yajl_parse(h, (const unsigned char *)buf, len);
+	/*
+	 * yajl does not see a token cut short by the end of the line after a
+	 * complete value ("{} \"x"): it waits for the rest.  A quote ends
+	 * such a string (and any other token), which it then reports as
+	 * trailing garbage; after a bare complete value it opens a string
+	 * that yajl_complete_parse ignores.
+	 */
+	if (st == yajl_status_ok && p.root_done)
+		st = yajl_parse(h, (const unsigned char *)"\"", 1);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
 	if (st != yajl_status_ok && !p.hard) {
