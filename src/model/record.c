@@ -530,7 +530,7 @@ rp_keys_slot(struct record_keyset *ks, uint32_t obj, uint32_t hash,
 		if (e->gen != ks->gen)
 			return e;
 		if (e->obj == obj && e->hash == hash && e->len == len &&
-		    memcmp(ks->buf + e->off, k, len) == 0)
+		    (len == 0 || memcmp(ks->buf + e->off, k, len) == 0))
 			return e;
 	}
 }
@@ -567,8 +567,8 @@ rp_keys_add(struct record_keyset *ks, uint32_t obj, const char *k,
 	e = rp_keys_slot(ks, obj, h, k, len);
 	if (e->gen == ks->gen)
 		return -1;
-	if (ks->used + len > ks->cap) {
-		ks->cap = ks->used + len > 2 * ks->cap ? ks->used + len :
+	if (ks->buf == NULL || ks->used + len > ks->cap) {
+		ks->cap = ks->used + len > 2 * ks->cap ? ks->used + len + 64 :
 		    2 * ks->cap;
 		ks->buf = xrealloc(ks->buf, ks->cap);
 	}

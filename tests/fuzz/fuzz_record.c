@@ -5,7 +5,10 @@
  * (caps of 8 executors, 8 methods), then the analysis runs and a report
  * is written (the format picked by the input's length, so every format
  * gets its share), so hostile ids, methods and errors go through every
- * escaper.  The whole input is also parsed as one line.
+ * escaper.  The whole input is also parsed as one line, by the streaming
+ * reader (record_parse, yajl) and by the jansson reference: both must
+ * accept or reject it for the same reason and read the same values
+ * (issue 10).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include "model.h"
 #include "record.h"
 #include "report.h"
+#include "../lib/record_diff.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -74,6 +78,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	record_clear(&r);
+	t = (char *)record_diff((const char *)data, size);
+	if (t != NULL) {
+		fprintf(stderr, "readers differ: %s\n", t);
+		abort();
+	}
 
 	/* As a stream. */
 	c.m = model_create(&lim);
