@@ -648,6 +648,25 @@ rp_check_utf8(const unsigned char *s, size_t len)
 	return 0;
 }
 
+/* The 4 hex digits at s (no more than that is read), or -1. */
+static long
+rp_hex4(const char *s)
+{
+	long	v = 0;
+	int	i, c;
+
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			v = v * 16 + c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = v * 16 + (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
 /*
  * What yajl lets through on the raw line: \v and \f as white space, and
  * unpaired surrogate escapes (it decodes a lone high one to "?").  A
@@ -658,7 +677,7 @@ static int
 rp_check_raw(const char *buf, size_t len, const char **what)
 {
 	const char	*p, *end = buf + len;
-	unsigned	 v, w;
+	long		 v, w;
 
 	if (memchr(buf, '\v', len) != NULL || memchr(buf, '\f', len) != NULL) {
 		*what = "invalid character";
@@ -670,7 +689,7 @@ rp_check_raw(const char *buf, size_t len, const char **what)
 			p += 2;
 			continue;
 		}
-		if (end - p < 6 || sscanf(p + 2, "%4x", &v) != 1) {
+		if (end - p < 6 || (v = rp_hex4(p + 2)) == -1) {
 			p += 2;		/* yajl reports the bad escape */
 			continue;
 		}
@@ -682,7 +701,7 @@ rp_check_raw(const char *buf, size_t len, const char **what)
 		if (v < 0xd800 || v > 0xdbff)
 			continue;
 		if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-		    sscanf(p + 2, "%4x", &w) != 1 || w < 0xdc00 || w > 0xdfff) {
+		    (w = rp_hex4(p + 2)) == -1 || w < 0xdc00 || w > 0xdfff) {
 			*what = "invalid Unicode '\\uD8..'";
 			return -1;
 		}
