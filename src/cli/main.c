@@ -378,6 +378,66 @@ cli_option_allowed(enum cli_cmd cmd, int val)
 	return false;
 }
 
+/* Levenshtein distance of two short words (capped at 9). */
+static size_t
+cli_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, prev, cur, tmp;
+	size_t	row[16];
+
+	if (la > 15 || lb > 15)
+		return 9;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			cur = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < cur)
+				cur = row[j] + 1;
+			if (row[j - 1] + 1 < cur)
+				cur = row[j - 1] + 1;
+			row[j] = cur;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/*
+ * A first argument that is no command: a source.  A bare word (no '/',
+ * no '.', not an option or "-") that does not exist is a mistyped
+ * command, not a file to wait for: exit 2 with the nearest command.
+ * A name with '/' or '.' (./fifo, run.jsonl) stays a source even before
+ * it exists (the live UI waits for it).
+ */
+static void
+cli_check_first(const char *arg)
+{
+	const char	*best = NULL;
+	size_t		 i, d, bestd = 3;
+	struct stat	 st;
+
+	if (arg[0] == '-' || arg[0] == '\0' || strchr(arg, '/') != NULL ||
+	    strchr(arg, '.') != NULL || stat(arg, &st) == 0)
+		return;
+	for (i = 1; i < CLI_NCOMMANDS; i++) {
+		d = cli_distance(arg, cli_commands[i].name);
+		if (d < bestd) {
+			bestd = d;
+			best = cli_commands[i].name;
+		}
+	}
+	if (best != NULL)
+		usage_error("'%s' is neither a command nor a file (did you mean "
+		    "'%s'?)", arg, best);
+	usage_error("'%s' is neither a command nor a file (commands: report, "
+	    "baseline, gen, demo, config; a file that does not exist yet: "
+	    "./%s)", arg, arg);
+}
+
 static void
 cli_parse(struct cli *c, int argc, char **argv)
 {
@@ -402,6 +462,8 @@ cli_parse(struct cli *c, int argc, char **argv)
 		}
 	}
 	cli_current = c->cmd;
+	if (c->cmd == CMD_TUI && argc > 1)
+		cli_check_first(argv[1]);
 	c->threads = cli_default_threads();
 
 	memset(longs, 0, sizeof longs);

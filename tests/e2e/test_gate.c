@@ -248,3 +248,41 @@ Test(gate, tui_alerts_panel_lists_missing)
 	tmux_stop(&tm);
 	free(cmd);
 }
+
+Test(gate, mistyped_command_is_an_error_not_a_source)
+{
+	char	*cmd, *err = NULL, *p;
+	int	 st;
+
+	cmd = tu_fmt("cd '%s' && '%s' rport wrong.jsonl", dir, tu_exectop());
+	st = tu_run(cmd, NULL, &err);
+	cr_assert_eq(st, 2, "%s: exit %d", cmd, st);
+	cr_assert(strstr(err, "exectop: 'rport' is neither a command nor a "
+	    "file (did you mean 'report'?)") != NULL, "stderr: %s", err);
+	free(err);
+	free(cmd);
+	cmd = tu_fmt("cd '%s' && '%s' confg", dir, tu_exectop());
+	err = NULL;
+	cr_assert_eq(tu_run(cmd, NULL, &err), 2);
+	cr_assert(strstr(err, "did you mean 'config'?") != NULL, "%s", err);
+	free(err);
+	free(cmd);
+	/* An existing file of that name, or a name with '/' or '.', is a
+	 * source (here the live UI then refuses: no terminal). */
+	p = in_dir("rport", "{\"executor_id\":\"A\",\"execution_time_ms\":1}\n");
+	cmd = tu_fmt("cd '%s' && '%s' rport ./later later.jsonl < /dev/null",
+	    dir, tu_exectop());
+	err = NULL;
+	tu_run(cmd, NULL, &err);
+	cr_assert(strstr(err, "neither a command") == NULL, "%s", err);
+	cr_assert(strstr(err, "terminal") != NULL, "%s", err);
+	free(err);
+	free(cmd);
+	cmd = tu_fmt("cd '%s' && '%s' ./rprt < /dev/null", dir, tu_exectop());
+	err = NULL;
+	tu_run(cmd, NULL, &err);
+	cr_assert(strstr(err, "neither a command") == NULL, "%s", err);
+	free(err);
+	free(cmd);
+	free(p);
+}
