@@ -130,7 +130,8 @@ const struct rejection *model_rejection(const struct model *, unsigned);
 
 /* Sets the detectors' references from the baseline (median and spread of
  * each metric) and the config (thresholds; the target average run length
- * between false alarms is 1000 / significance runs).  A detector whose
+ * between false alarms is MODEL_ARL_SCALE (5000) / significance
+ * runs).  A detector whose
  * reference changes restarts; an unchanged one keeps its state, so this
  * may be called whenever the baseline or config may have changed.  NULL
  * baseline or significance 0: every detector idle (the analysis then
