@@ -138,6 +138,18 @@ report_fmt_pct(char *buf, size_t len, double v)
 	return buf;
 }
 
+const char *
+report_fmt_p(char *buf, size_t len, double p)
+{
+	if (!isfinite(p))
+		snprintf(buf, len, "-");
+	else if (p < 0.0001)
+		snprintf(buf, len, "<0.0001");
+	else
+		snprintf(buf, len, "%.4f", p);
+	return buf;
+}
+
 int
 report_metric_prec(enum metric m)
 {

@@ -151,6 +151,20 @@ h_td_pct(FILE *fp, double v)
 }
 
 static void
+h_td_p(FILE *fp, double p)
+{
+	char	 buf[64];
+
+	if (!isfinite(p))
+		fputs("<td class=\"num\" data-v=\"\">-</td>", fp);
+	else {
+		fprintf(fp, "<td class=\"num\" data-v=\"%.17g\">", p);
+		h_text(fp, report_fmt_p(buf, sizeof buf, p));
+		fputs("</td>", fp);
+	}
+}
+
+static void
 h_td_int(FILE *fp, uint64_t v)
 {
 	fprintf(fp, "<td class=\"num\" data-v=\"%llu\">%llu</td>",
@@ -278,7 +292,7 @@ h_regressions(FILE *fp, const struct analysis *an)
 			h_td_num(fp, f->baseline_value, prec);
 			h_td_num(fp, f->current_value, prec);
 			h_td_pct(fp, f->delta_percent);
-			h_td_num(fp, f->p_value, 4);
+			h_td_p(fp, f->p_value);
 			h_td_int(fp, f->samples);
 			h_td_num(fp, f->threshold, 1);
 			h_td(fp, f->recommendation);
@@ -314,7 +328,7 @@ h_improvements(FILE *fp, const struct analysis *an)
 		h_td_num(fp, f->baseline_value, prec);
 		h_td_num(fp, f->current_value, prec);
 		h_td_pct(fp, f->delta_percent);
-		h_td_num(fp, f->p_value, 4);
+		h_td_p(fp, f->p_value);
 		h_td_int(fp, f->samples);
 		h_td_num(fp, f->threshold, 1);
 		h_td(fp, f->recommendation);

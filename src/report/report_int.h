@@ -30,6 +30,8 @@ const char	*report_iso8601(time_t, char *buf, size_t len);
 const char	*report_fmt(char *buf, size_t len, double v, int prec);
 /* A signed percentage ("+12.5%"), or "-" when not finite. */
 const char	*report_fmt_pct(char *buf, size_t len, double v);
+/* A p-value as the TUI shows it: "0.0123", "<0.0001", "-" when NaN. */
+const char	*report_fmt_p(char *buf, size_t len, double p);
 /* Decimals used to show a metric (0 for bytes, 2 otherwise). */
 int		 report_metric_prec(enum metric);
 

@@ -368,13 +368,19 @@ report_junit_write(FILE *fp, const struct report_ctx *ctx)
 	for (i = 0; i < nmissing; i++)
 		junit_missing(fp, ctx, missing[i]);
 	free(missing);
-	fprintf(fp, "    <system-out>%zu executors, %llu runs, %zu regressions "
-	    "(%zu critical), %zu improvements, %zu pending, %zu new"
-	    "</system-out>\n", ctx->model->nexecs,
-	    (unsigned long long)ctx->analysis->total_runs,
-	    ctx->analysis->nregressions, ctx->analysis->ncritical,
-	    ctx->analysis->nimprovements, ctx->analysis->npending,
-	    ctx->analysis->nfresh);
+	{
+		const struct analysis	*an = ctx->analysis;
+
+		fprintf(fp, "    <system-out>%zu executor%s, %llu run%s, %zu "
+		    "regression%s (%zu critical), %zu improvement%s, %zu pending, "
+		    "%zu new, %zu missing</system-out>\n", ctx->model->nexecs,
+		    ctx->model->nexecs == 1 ? "" : "s",
+		    (unsigned long long)an->total_runs,
+		    an->total_runs == 1 ? "" : "s", an->nregressions,
+		    an->nregressions == 1 ? "" : "s", an->ncritical,
+		    an->nimprovements, an->nimprovements == 1 ? "" : "s",
+		    an->npending, an->nfresh, nmissing);
+	}
 	if (ctx->input_error != NULL) {
 		fputs("    <system-err>", fp);
 		junit_text(fp, ctx->input_error);

@@ -40,6 +40,14 @@ md_num(FILE *fp, double v, int prec)
 }
 
 static void
+md_p(FILE *fp, double p)
+{
+	char	 buf[64];
+
+	md_cell(fp, report_fmt_p(buf, sizeof buf, p));
+}
+
+static void
 md_int(FILE *fp, uint64_t v)
 {
 	fprintf(fp, " %llu |", (unsigned long long)v);
@@ -139,7 +147,7 @@ md_regressions(FILE *fp, const struct analysis *an)
 		md_num(fp, f->baseline_value, prec);
 		md_num(fp, f->current_value, prec);
 		md_pct(fp, f->delta_percent);
-		md_num(fp, f->p_value, 4);
+		md_p(fp, f->p_value);
 		md_int(fp, f->samples);
 		md_num(fp, f->threshold, 1);
 		md_cell(fp, f->recommendation);
@@ -172,7 +180,7 @@ md_improvements(FILE *fp, const struct analysis *an)
 		md_num(fp, f->baseline_value, prec);
 		md_num(fp, f->current_value, prec);
 		md_pct(fp, f->delta_percent);
-		md_num(fp, f->p_value, 4);
+		md_p(fp, f->p_value);
 		md_int(fp, f->samples);
 		md_num(fp, f->threshold, 1);
 		fputc('\n', fp);

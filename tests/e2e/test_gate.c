@@ -286,3 +286,35 @@ Test(gate, mistyped_command_is_an_error_not_a_source)
 	free(cmd);
 	free(p);
 }
+
+Test(gate, p_values_and_plurals_as_the_tui_says)
+{
+	char	*cmd, *out = NULL, *err = NULL;
+
+	cmd = tu_fmt("cd '%s' && E='%s' && $E gen --records 400 > run.jsonl && "
+	    "$E baseline -o b.yaml run.jsonl 2>/dev/null && "
+	    "$E gen --records 400 --seed 3 --slow D1-Q2:3 > slow.jsonl", dir,
+	    tu_exectop());
+	cr_assert_eq(tu_run(cmd, NULL, &err), 0, "%s: %s", cmd, err);
+	free(cmd);
+	free(err);
+	cmd = tu_fmt("cd '%s' && '%s' report -b b.yaml -f html slow.jsonl", dir,
+	    tu_exectop());
+	err = NULL;
+	cr_assert_eq(tu_run(cmd, &out, &err), 1, "%s", err);
+	cr_assert(strstr(out, "\">&lt;0.0001</td>") != NULL,
+	    "no p<0.0001 cell in the HTML");
+	cr_assert(strstr(out, ">0.0000<") == NULL, "p printed as 0.0000");
+	free(out);
+	free(err);
+	free(cmd);
+	cmd = tu_fmt("cd '%s' && '%s' report -b b.yaml -f junit slow.jsonl", dir,
+	    tu_exectop());
+	out = err = NULL;
+	cr_assert_eq(tu_run(cmd, &out, &err), 1, "%s", err);
+	cr_assert(strstr(out, ", 1 regression (1 critical)") != NULL, "%s",
+	    strstr(out, "<system-out>"));
+	free(out);
+	free(err);
+	free(cmd);
+}
