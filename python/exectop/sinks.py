@@ -1,0 +1,158 @@
+"""sinks.py - where the profiler's records go: a log file, a FIFO, a directory.
+
+Every sink takes one complete line (bytes ending in a newline) and sends it
+with a single os.write(), so a line is never split into two writes.  No sink
+blocks or raises in the pipeline it watches: a record that cannot be sent is
+dropped and counted (`dropped`), with the reason's errno name kept in
+`last_error`.
+
+  FileSink       O_APPEND; a short write (disk full) is counted as dropped.
+  FifoSink       O_NONBLOCK; no reader (ENXIO), no FIFO yet (ENOENT), a full
+                 pipe (EAGAIN), a reader gone (EPIPE): dropped.  A line over
+                 PIPE_BUF (4096 bytes) could be torn by the kernel when several
+                 writers share the FIFO, so it is dropped and counted in
+                 `too_long` (and in `dropped`), never sent in pieces.  Use a
+                 DirectorySink for large records.
+  DirectorySink  one file per process, DIR/<host>-<pid>.jsonl, reopened after a
+                 fork; records of any size, never interleaved.
+"""
+import errno
+import os
+import select
+import socket
+import stat
+
+PIPE_BUF = getattr(select, "PIPE_BUF", 4096)
+
+
+class Sink:
+    """Counts what it sent and dropped; subclasses implement _write()."""
+
+    kind = "none"
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        self.fd = -1
+        self.sent = 0
+        self.dropped = 0
+        self.too_long = 0
+        self.last_error = None
+
+    def emit(self, line):
+        """Sends one line (bytes with its newline); True when sent."""
+        try:
+            ok = self._write(line)
+        except OSError as e:  # anything else: still never raise
+            self._drop(e.errno)
+            return False
+        if ok:
+            self.sent += 1
+        return ok
+
+    def _drop(self, err):
+        self.dropped += 1
+        self.last_error = errno.errorcode.get(err, str(err)) if err else None
+        return False
+
+    def _write_all(self, line):
+        n = os.write(self.fd, line)
+        if n != len(line):
+            return self._drop(errno.EIO)
+        return True
+
+    def stats(self):
+        return {"sent": self.sent, "dropped": self.dropped,
+                "too_long": self.too_long}
+
+    def close(self):
+        if self.fd != -1:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __repr__(self):
+        return "<%s %s sent=%d dropped=%d>" % (type(self).__name__, self.path,
+                                               self.sent, self.dropped)
+
+
+class FileSink(Sink):
+    kind = "file"
+
+    def _write(self, line):
+        if self.fd == -1:
+            self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND |
+                              os.O_CREAT | os.O_CLOEXEC, 0o644)
+        return self._write_all(line)
+
+
+class FifoSink(Sink):
+    kind = "fifo"
+
+    def _write(self, line):
+        if len(line) > PIPE_BUF:
+            self.too_long += 1
+            return self._drop(errno.EMSGSIZE)
+        if self.fd == -1:
+            try:
+                self.fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK |
+                                  os.O_CLOEXEC)
+            except OSError as e:  # ENXIO: nobody reads; ENOENT: no FIFO
+                return self._drop(e.errno)
+        try:
+            os.write(self.fd, line)  # <= PIPE_BUF: all or nothing
+        except OSError as e:
+            if e.errno == errno.EPIPE:  # the reader left: reopen next time
+                self.close()
+            return self._drop(e.errno)  # EAGAIN: the pipe is full
+        return True
+
+
+class DirectorySink(Sink):
+    kind = "directory"
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.pid = -1
+        self.file = None
+
+    def _write(self, line):
+        pid = os.getpid()
+        if pid != self.pid:  # first record, or a child after fork()
+            if self.fd != -1:
+                os.close(self.fd)
+                self.fd = -1
+            os.makedirs(self.path, exist_ok=True)
+            self.file = os.path.join(self.path, "%s-%d.jsonl" %
+                                     (socket.gethostname(), pid))
+            self.fd = os.open(self.file, os.O_WRONLY | os.O_APPEND |
+                              os.O_CREAT | os.O_CLOEXEC, 0o644)
+            self.pid = pid
+        return self._write_all(line)
+
+
+def open_sink(target):
+    """A sink for a path or URL: "fifo:PATH", "file:PATH", "dir:PATH", or a
+    plain path: an existing FIFO, an existing directory (or a path ending in
+    "/"), else a log file."""
+    if target is None:
+        return None
+    if isinstance(target, Sink):
+        return target
+    s = os.fspath(target)
+    for prefix, cls in (("fifo:", FifoSink), ("file:", FileSink),
+                        ("dir:", DirectorySink)):
+        if s.startswith(prefix):
+            return cls(s[len(prefix):])
+    if s.startswith("redis://") or s.startswith("rediss://"):
+        raise ValueError("exectop: Redis sinks are not available yet "
+                         "(they come with exectop's Redis source, issue 13)")
+    if s.endswith("/"):
+        return DirectorySink(s)
+    try:
+        st = os.stat(s)
+    except FileNotFoundError:
+        return FileSink(s)
+    if stat.S_ISFIFO(st.st_mode):
+        return FifoSink(s)
+    if stat.S_ISDIR(st.st_mode):
+        return DirectorySink(s)
+    return FileSink(s)
