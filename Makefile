@@ -37,7 +37,7 @@ TEST_HELPER_SRCS = $(wildcard tests/lib/*.c)
 TEST_HELPER_OBJS = $(TEST_HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps test-deps run test check unit e2e asan clean bench eval \
+.PHONY: all deps test-deps run test check check-python unit e2e asan clean bench eval \
 	fuzz fuzz-build fuzz-smoke valgrind soak
 
 all: $(BUILD)/exectop
@@ -76,6 +76,14 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libexectop.a $(TEST_HELPER_OBJS)
 # check: every test binary, each run to the end; fails if any failed.
 check: $(BUILD)/exectop $(TEST_BINS)
 	@sh tests/run-all.sh $(BUILD) $(TEST_BINS)
+	@$(MAKE) --no-print-directory check-python
+
+# The Python package's tests (python/tests, unittest), against this build's
+# exectop.  PYTHON picks the interpreter (default: the system's python3).
+PYTHON	?= $(firstword $(wildcard /usr/bin/python3) python3)
+check-python: $(BUILD)/exectop
+	cd python/tests && EXECTOP_BIN=$(CURDIR)/$(BUILD)/exectop \
+	    $(PYTHON) -m unittest discover -s . -p 'test_*.py' 2>&1
 
 # The unit tests again under ASan+UBSan (invoked with SANITIZE=1).
 check-unit: $(BUILD)/exectop $(filter $(BUILD)/tests/unit/%,$(TEST_BINS))
@@ -166,6 +174,9 @@ bench:
 	    $(CURDIR)/$(BUILD)/bench/bare_parse $(CURDIR)/$(BUILD)/bench/frame \
 	    $(CURDIR)/$(BUILD)/bench $(BENCH)
 	cp $(BUILD)/bench/results.md tests/bench/results.md
+	$(PYTHON) python/bench/overhead.py $(CURDIR)/$(BUILD)/exectop \
+	    > $(BUILD)/bench/python.md
+	cp $(BUILD)/bench/python.md python/bench/results.md
 
 # ---------------------------------------------------------------------------
 # install / uninstall (issue 6)
@@ -177,8 +188,11 @@ bench:
 #     $(PREFIX)/share/exectop/baseline.yaml    the demo's baseline
 #     $(PREFIX)/share/exectop/themes/*.yaml
 #     $(PREFIX)/share/bash-completion/completions/exectop
+#     $(PYTHONDIR)/exectop/*.py               the Python package (python/)
 #   make uninstall removes exactly those (and the two exectop directories
-#   when empty).
+#   when empty).  PYTHONDIR is where $(PYTHON) looks for modules under
+#   PREFIX: Debian's python3 reads PREFIX/lib/python3.X/dist-packages for
+#   /usr/local and /usr/lib/python3/dist-packages for /usr.
 #
 # The binary finds its data relative to itself (PREFIX/bin/../share/exectop),
 # so a DESTDIR staging tree or a moved PREFIX works; DATADIR is also compiled
@@ -189,6 +203,12 @@ MANDIR	 = $(PREFIX)/share/man
 DATADIR	 = $(PREFIX)/share/exectop
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 THEMES	 = $(sort $(wildcard themes/*.yaml))
+PYTHONDIR ?= $(shell $(PYTHON) -c 'import sys; p = "$(PREFIX)"; \
+	    d = any(x.endswith("dist-packages") for x in sys.path); \
+	    print(p + "/lib/python3/dist-packages" if d and p == "/usr" else \
+	    p + "/lib/python%d.%d/%s" % (sys.version_info[:2] + \
+	    ("dist-packages" if d else "site-packages",)))' 2>/dev/null)
+PYMODS	 = $(sort $(wildcard python/exectop/*.py))
 
 $(BUILD)/obj/src/util/paths.o: ALL_CFLAGS += -DEXECTOP_DATADIR='"$(DATADIR)"'
 
@@ -203,6 +223,11 @@ install: $(BUILD)/exectop
 	$(INSTALL) -m 644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/
 	$(INSTALL) -m 644 config/exectop.bash-completion \
 	    $(DESTDIR)$(BASHCOMPDIR)/exectop
+	@test -n "$(PYTHONDIR)" || { echo "exectop: no $(PYTHON): the Python \
+	    package is not installed (use PYTHONPATH=python)" >&2; exit 0; }; \
+	$(INSTALL) -d $(DESTDIR)$(PYTHONDIR)/exectop && \
+	$(INSTALL) -m 644 $(PYMODS) $(DESTDIR)$(PYTHONDIR)/exectop/ && \
+	echo "exectop: Python package in $(PYTHONDIR)/exectop"
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/exectop $(DESTDIR)$(MANDIR)/man1/exectop.1 \
@@ -210,6 +235,11 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(DATADIR)/,$(THEMES)) \
 	    $(DESTDIR)$(BASHCOMPDIR)/exectop
 	rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null || true
+	@test -z "$(PYTHONDIR)" || { \
+	    rm -f $(addprefix $(DESTDIR)$(PYTHONDIR)/exectop/,$(notdir $(PYMODS))) \
+	    $(DESTDIR)$(PYTHONDIR)/exectop/__pycache__/*.pyc; \
+	    rmdir $(DESTDIR)$(PYTHONDIR)/exectop/__pycache__ \
+	    $(DESTDIR)$(PYTHONDIR)/exectop 2>/dev/null || true; }
 
 clean:
 	rm -rf build build-asan build-fuzz
