@@ -8,7 +8,9 @@ dropped and counted (`dropped`), with the reason's errno name kept in
 
   FileSink       O_APPEND; a short write (disk full) is counted as dropped.
   FifoSink       O_NONBLOCK; no reader (ENXIO), no FIFO yet (ENOENT), a full
-                 pipe (EAGAIN), a reader gone (EPIPE): dropped.  A line over
+                 pipe (EAGAIN), a reader gone (EPIPE): dropped.  After a
+                 failed open the FIFO is tried again only REOPEN_S (0.1 s)
+                 later: records meanwhile are dropped without a syscall.  A line over
                  PIPE_BUF (4096 bytes) could be torn by the kernel when several
                  writers share the FIFO, so it is dropped and counted in
                  `too_long` (and in `dropped`), never sent in pieces.  Use a
@@ -21,6 +23,7 @@ import os
 import select
 import socket
 import stat
+import time
 
 PIPE_BUF = getattr(select, "PIPE_BUF", 4096)
 
@@ -86,16 +89,26 @@ class FileSink(Sink):
 
 class FifoSink(Sink):
     kind = "fifo"
+    REOPEN_S = 0.1
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.retry_at = 0.0
 
     def _write(self, line):
         if len(line) > PIPE_BUF:
             self.too_long += 1
             return self._drop(errno.EMSGSIZE)
         if self.fd == -1:
+            now = time.monotonic()
+            if now < self.retry_at:
+                self.dropped += 1  # last_error stays the open's
+                return False
             try:
                 self.fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK |
                                   os.O_CLOEXEC)
             except OSError as e:  # ENXIO: nobody reads; ENOENT: no FIFO
+                self.retry_at = now + self.REOPEN_S
                 return self._drop(e.errno)
         try:
             os.write(self.fd, line)  # <= PIPE_BUF: all or nothing

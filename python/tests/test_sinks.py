@@ -124,6 +124,7 @@ class TestFifoSink(TempDirCase):
         self.assertEqual((p.sent, p.dropped, p.runs), (0, 200, 200))
         self.assertEqual(p.sink.last_error, "ENXIO")
         os.unlink(self.fifo)
+        time.sleep(FifoSink.REOPEN_S * 1.5)  # the next open is tried then
         run(p, "x")
         self.assertEqual(p.sink.last_error, "ENOENT")
         self.assertEqual(p.dropped, 201)
@@ -168,6 +169,7 @@ class TestFifoSink(TempDirCase):
         self.assertEqual((p.sent, p.dropped), (10, 10))
         self.assertIn(p.sink.last_error, ("EPIPE", "ENXIO"))
         proc, hold = self.start_exectop()  # a new monitor: sends again
+        time.sleep(FifoSink.REOPEN_S * 1.5)
         for i in range(7):
             run(p, "back", i=i)
         p.close()

@@ -286,7 +286,7 @@ Test(docs, readme_shows_the_report_screenshot)
 	readme = tu_read_file(p, NULL);
 	cr_assert_not_null(readme);
 	cr_expect_not_null(strstr(readme, "](tests/browser/report.png)"));
-	cr_expect_not_null(strstr(readme, "## Producer recipes"));
+	cr_expect_not_null(strstr(readme, "## Feeding exectop from Python"));
 	free(p);
 	p = tu_fmt("%s/tests/browser/report.png", tu_root());
 	png = tu_read_file(p, &len);
