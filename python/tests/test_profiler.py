@@ -187,16 +187,29 @@ class TestAnalysis(TempDirCase):
         self.run_profiler(a, 0.002)
         self.assertEqual(a.save_baseline(base), base)
         a.close()
-        self.assertTrue(os.path.exists(base))
+        with open(base) as f:
+            self.assertIn('"fast":', f.read())
+        # The profiler's JSON baseline (one run, no variance: no t-test, so
+        # a loaded machine cannot blur the verdict).
+        pbase = self.path("baselines/profiler.json")
+        with open(pbase, "w") as f:
+            json.dump({"fast": {"executor_id": "fast", "execution_time_ms": 2.0,
+                                "memory_footprint_mb": 0.0,
+                                "memory_peak_mb": 1.0,
+                                "serialization_time_ms": 0.01,
+                                "serialization_size_bytes": 300}}, f)
         b = ExecutorProfiler(memory_tracking=True)
         b.load_baseline(base)
         self.run_profiler(b, 0.030)
+        self.assertEqual(b.generate_report().baseline["path"], base)
+        b.load_baseline(pbase)
         regs = b.detect_regressions(thresholds={"execution_time_ms": 20.0})
         self.assertEqual([(r.executor_id, r.metric_name, r.severity)
                           for r in regs if r.metric_name == "execution_time_ms"],
                          [("fast", "execution_time_ms", "critical")])
-        r = regs[0]
-        self.assertGreater(r.current_value, r.baseline_value * 5)
+        r = [x for x in regs if x.metric_name == "execution_time_ms"][0]
+        self.assertEqual(r.baseline_value, 2.0)
+        self.assertGreater(r.current_value, 30.0)
         self.assertGreater(r.delta_percent, 100.0)
         self.assertTrue(r.recommendation)
         self.assertEqual(r["threshold"], 20.0)
@@ -205,7 +218,7 @@ class TestAnalysis(TempDirCase):
         with self.assertRaises(ValueError):
             b.detect_regressions(thresholds={"bogus": 1.0})
         rep = b.generate_report()
-        self.assertEqual(rep.baseline["path"], base)
+        self.assertEqual(rep.baseline["path"], pbase)
         self.assertEqual(rep.summary["critical"], len(
             [x for x in rep.regressions if x.severity == "critical"]))
         b.close()
