@@ -177,6 +177,7 @@ bench:
 	$(PYTHON) python/bench/overhead.py $(CURDIR)/$(BUILD)/exectop \
 	    > $(BUILD)/bench/python.md
 	cp $(BUILD)/bench/python.md python/bench/results.md
+	sh tests/bench/side_by_side.sh $(CURDIR)/$(BUILD)/exectop $(CURDIR)/$(BUILD)/bench
 
 # ---------------------------------------------------------------------------
 # install / uninstall (issue 6)
