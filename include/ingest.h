@@ -66,6 +66,11 @@ uint64_t	 source_bytes(const struct source *);
  */
 int		 ingest_run_to_eof(struct source **, size_t, struct model *,
 		    char **cause);
+/* The same; after 2 s without data a FIFO still waiting for its writer
+ * is named on stderr, and timeout_s > 0 seconds without data fail
+ * ("no writer" / "no data within --timeout N s"). */
+int		 ingest_run_to_eof_timeout(struct source **, size_t,
+		    struct model *, unsigned timeout_s, char **cause);
 
 /*
  * The line splitter, exposed for tests.  Feeds bytes; calls fn once per

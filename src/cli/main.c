@@ -125,7 +125,7 @@ enum {
 	OPT_EXECUTORS, OPT_METHODS, OPT_SEED, OPT_PROFILE_SEED, OPT_SLOW,
 	OPT_RATE, OPT_FAIL_RATE, OPT_PRINT, OPT_VERSION, OPT_NOISE, OPT_AR,
 	OPT_OUTLIERS, OPT_STEP, OPT_MAX_INVALID,
-	OPT_FAIL_ON_MISSING
+	OPT_FAIL_ON_MISSING, OPT_TIMEOUT
 };
 
 struct cli_option {
@@ -154,6 +154,9 @@ static const struct cli_option cli_options[] = {
 	{ "fail-on-missing", OPT_FAIL_ON_MISSING, NULL, CMD_REPORT,
 	    "exit 1 when an executor of the baseline has no run\n"
 	    "(default: listed as missing, a warning on stderr)" },
+	{ "timeout", OPT_TIMEOUT, "SECONDS", CMD_REPORT | CMD_BASELINE,
+	    "fail (exit 2) after SECONDS without data, e.g. a FIFO\n"
+	    "no writer opens (default: wait; a note after 2 s)" },
 	{ "max-invalid", OPT_MAX_INVALID, "N", CMD_REPORT,
 	    "exit 3 when more than N records are invalid\n"
 	    "(default: any number, each run warns on stderr)" },
@@ -332,6 +335,7 @@ struct cli {
 	int		 fail_on;	/* SEV_* or -1 for never */
 	int64_t		 max_invalid;	/* --max-invalid, -1 for no limit */
 	bool		 fail_on_missing;
+	unsigned	 timeout;	/* --timeout seconds, 0 = none */
 	unsigned	 threads;	/* parser threads for regular files */
 	struct tui_opts	 tui;
 	struct gen_opts	 gen;
@@ -520,6 +524,12 @@ cli_parse(struct cli *c, int argc, char **argv)
 			else
 				usage_error("--fail-on: expected warning, critical "
 				    "or never, got '%s'", optarg);
+			break;
+		case OPT_TIMEOUT:
+			c->timeout = (unsigned)parse_u64("--timeout", optarg,
+			    86400 * 365);
+			if (c->timeout == 0)
+				usage_error("--timeout: must be at least 1");
 			break;
 		case OPT_FAIL_ON_MISSING:
 			c->fail_on_missing = true;
@@ -727,7 +737,8 @@ cli_ingest(const struct cli *c, const struct config *cfg,
 			nsrc++;
 	}
 	if (rc == 0)
-		rc = ingest_run_to_eof(src, nsrc, m, &cause);
+		rc = ingest_run_to_eof_timeout(src, nsrc, m, c->timeout,
+		    &cause);
 	for (i = 0; i < nsrc; i++)
 		source_close(src[i]);
 	free(src);

@@ -318,3 +318,36 @@ Test(gate, p_values_and_plurals_as_the_tui_says)
 	free(err);
 	free(cmd);
 }
+
+Test(gate, fifo_without_writer_is_named_and_times_out)
+{
+	char	*cmd, *err = NULL, *out = NULL;
+	int	 st;
+
+	/* No writer ever: the note, then the --timeout error, exit 2. */
+	cmd = tu_fmt("cd '%s' && mkfifo ff && '%s' report --timeout 3 ff", dir,
+	    tu_exectop());
+	st = tu_run(cmd, NULL, &err);
+	cr_assert_eq(st, 2, "%s: exit %d: %s", cmd, st, err);
+	cr_assert(strstr(err, "exectop: waiting for a writer on ff") != NULL,
+	    "%s", err);
+	cr_assert(strstr(err, "exectop: ff: no writer within --timeout 3 s")
+	    != NULL, "%s", err);
+	free(cmd);
+	free(err);
+	/* A writer that comes late: the note, then the report. */
+	cmd = tu_fmt("cd '%s' && (sleep 3; echo '{\"executor_id\":\"A\","
+	    "\"execution_time_ms\":1}' > ff) & cd '%s' && '%s' report ff; "
+	    "st=$?; wait; exit $st", dir, dir, tu_exectop());
+	err = NULL;
+	st = tu_run(cmd, &out, &err);
+	cr_assert_eq(st, 0, "%s: exit %d: %s", cmd, st, err);
+	cr_assert(strstr(err, "waiting for a writer on ff") != NULL, "%s", err);
+	cr_assert(strstr(out, "\"total_runs\": 1") != NULL, "%s", out);
+	free(out);
+	free(err);
+	free(cmd);
+	cmd = tu_fmt("'%s' report --timeout 0 ff", tu_exectop());
+	cr_assert_eq(tu_run(cmd, NULL, NULL), 2);
+	free(cmd);
+}
