@@ -531,6 +531,7 @@ config_apply(struct config_ctx *ctx, struct config *cfg,
 	uint64_t		 u;
 	size_t			 i;
 	const char		*k;
+	int			 ms_line = 0;
 
 	if (root == NULL)
 		return 0;	/* an empty file: the defaults */
@@ -555,6 +556,7 @@ config_apply(struct config_ctx *ctx, struct config *cfg,
 		} else if (strcmp(k, "min_samples") == 0) {
 			if (config_integer(ctx, v, k, 1, UINT32_MAX, &u) != 0)
 				return -1;
+			ms_line = v->line;
 			cfg->min_samples = (unsigned)u;
 			config_set_pos(&cfg->pos_min_samples, v);
 		} else if (strcmp(k, "significance") == 0) {
@@ -584,6 +586,18 @@ config_apply(struct config_ctx *ctx, struct config *cfg,
 			    "min_samples, significance, window, bottleneck, "
 			    "ui, snapshot, limits");
 		}
+	}
+	/* More runs than the window holds would leave every metric pending
+	 * forever: an explicit min_samples above it is refused; the default
+	 * follows a small window down. */
+	if (cfg->window > 0 && cfg->min_samples > cfg->window) {
+		if (ms_line == 0)
+			cfg->min_samples = (unsigned)cfg->window;
+		else
+			return config_error(ctx, ms_line, "min_samples",
+			    "min_samples %u is more than window %zu: every "
+			    "metric would stay pending", cfg->min_samples,
+			    cfg->window);
 	}
 	return 0;
 }

@@ -197,7 +197,10 @@ stat_welch_p(double mean1, double var1, uint64_t n1, double mean2,
 	if (se <= 0)
 		return mean1 == mean2 ? 1.0 : 0.0;
 	t = (mean1 - mean2) / sqrt(se);
-	df = se * se / (se1 * se1 / (double)(n1 - 1) +
-	    se2 * se2 / (double)(n2 - 1));
+	/* Welch-Satterthwaite in shares of se: se * se under/overflows for
+	 * values around 1e+-100. */
+	se1 /= se;
+	se2 /= se;
+	df = 1.0 / (se1 * se1 / (double)(n1 - 1) + se2 * se2 / (double)(n2 - 1));
 	return stat_t_two_sided(t, df);
 }

@@ -650,7 +650,7 @@ write_back_case(const char *text, const char *must_contain)
 	c.has_threshold[METRIC_SER_SIZE] = true;
 	c.threshold[METRIC_SER_SIZE] = 33;
 	c.critical_factor = 4;
-	c.min_samples = 6;
+	c.min_samples = 1;	/* fits every window below */
 	c.significance = 0.2;
 	cr_assert_eq(config_write_back(&c, &cause), 0, "%s", cause);
 	now = tu_read_file(path, NULL);
@@ -660,7 +660,7 @@ write_back_case(const char *text, const char *must_contain)
 		cr_assert_eq(d.threshold[m], c.threshold[m], "%s", now);
 	}
 	cr_assert_eq(d.critical_factor, 4, "%s", now);
-	cr_assert_eq(d.min_samples, 6, "%s", now);
+	cr_assert_eq(d.min_samples, 1, "%s", now);
 	cr_assert_eq(d.significance, 0.2, "%s", now);
 	cr_assert_eq(d.window, c.window, "%s", now);
 	cr_assert_eq(d.top_n, c.top_n, "%s", now);
@@ -982,4 +982,41 @@ Test(ydoc, empty_and_errors)
 	    &cause), -1);
 	cr_assert_str_eq(cause, "t:2: anchors and aliases are not allowed");
 	free(cause);
+}
+
+/* Issue 9 item 5: min_samples above a non-zero window would leave every
+ * metric pending forever: refused at load, naming the key and line. */
+Test(config, min_samples_above_window_rejected)
+{
+	static const char	a[] = "window: 10\nmin_samples: 11\n";
+	static const char	b[] = "min_samples: 20\nwindow: 8\n";
+	static const char	ok[] = "window: 0\nmin_samples: 500\n";
+	static const char	small[] = "window: 3\n";
+	struct config		c;
+	char			*cause = NULL, *path;
+
+	path = put("a.yaml", a, sizeof a - 1);
+	cr_assert_eq(config_load(&c, path, &cause), -1);
+	cr_assert(strstr(cause, ":2: key 'min_samples'") != NULL, "%s", cause);
+	cr_assert(strstr(cause, "window 10") != NULL, "%s", cause);
+	free(cause);
+	cause = NULL;
+	free(path);
+	path = put("b.yaml", b, sizeof b - 1);
+	cr_assert_eq(config_load(&c, path, &cause), -1);
+	cr_assert(strstr(cause, ":1: key 'min_samples'") != NULL, "%s", cause);
+	free(cause);
+	cause = NULL;
+	free(path);
+	path = put("ok.yaml", ok, sizeof ok - 1);
+	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
+	cr_assert_eq(c.min_samples, 500);
+	config_free(&c);
+	free(path);
+	/* The default 5 follows a window of 3 down. */
+	path = put("s.yaml", small, sizeof small - 1);
+	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
+	cr_assert_eq(c.min_samples, 3);
+	config_free(&c);
+	free(path);
 }

@@ -201,3 +201,27 @@ Test(sketch, memory_bounded)
 	cr_assert(isnan(sketch_quantile(&(struct sketch){ .count = 0 }, 0.5)));
 	sketch_free(&s);
 }
+
+/* Issue 9 item 1: scaling all data by 1e+-100 changes no p-value (the
+ * degrees of freedom used to under/overflow to NaN). */
+Test(stats, welch_scale_invariant)
+{
+	static const double	w[5] = { 0.6, 0.8, 1.2, 1.6, 2.05 };
+	static const double	scale[] = { 1e100, 1e-100, 1e150, 1e-150 };
+	double			m = 0, v = 0, p1, p;
+	size_t			i;
+
+	for (i = 0; i < 5; i++)
+		m += w[i] / 5;
+	for (i = 0; i < 5; i++)
+		v += (w[i] - m) * (w[i] - m) / 4;
+	p1 = stat_welch_p(m, v, 5, 1.0, 0.01, 50);
+	cr_assert(p1 > 0.05 && p1 < 1, "p %g", p1);
+	for (i = 0; i < sizeof scale / sizeof *scale; i++) {
+		double	s = scale[i];
+
+		p = stat_welch_p(m * s, v * s * s, 5, s, 0.01 * s * s, 50);
+		cr_assert(fabs(p - p1) <= 1e-9 * p1, "scale %g: p %g vs %g", s,
+		    p, p1);
+	}
+}
