@@ -35,6 +35,9 @@ def per_run_us(memory, sink):
         dt = (time.perf_counter() - t0) / N * 1e6
         best = dt if best is None else min(best, dt)
     p.close()
+    if sink is not None and p.dropped:
+        sys.stderr.write("overhead.py: %s: %d of %d dropped\n" %
+                         (sink, p.dropped, p.runs))
     return best
 
 
@@ -115,19 +118,22 @@ def main():
                  ("log file", os.path.join(tmp, "log.jsonl")),
                  ("FIFO, exectop reading", fifo if reader else None),
                  ("directory", os.path.join(tmp, "dir") + "/")]
+        hold = -1
         for name, sink in sinks:
             if sink is None and name != "none (journal only)":
                 continue
             if name.startswith("FIFO"):
-                # exectop must have opened the FIFO before we measure
-                while True:
+                # exectop must have opened the FIFO before we measure; the
+                # descriptor stays open so exectop does not see an EOF
+                while hold == -1:
                     try:
-                        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-                        break
+                        hold = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
                     except OSError:
                         time.sleep(0.01)
             rows.append((name, [per_run_us(m, sink) - base
                                 for m in (False, True, "rss")]))
+        if hold != -1:
+            os.close(hold)
         nofifo = os.path.join(tmp, "nobody.fifo")
         os.mkfifo(nofifo)
         rows.append(("FIFO, nobody reading (dropped)",

@@ -41,9 +41,11 @@ class _Memory:
 
     def __init__(self, mode):
         self.mode = "tracemalloc" if mode is True else mode
+        self.started = False
         if self.mode == "tracemalloc":
             if not tracemalloc.is_tracing():
-                tracemalloc.start()
+                tracemalloc.start()  # slows every allocation until stop()
+                self.started = True
         elif self.mode == "rss":
             try:
                 import psutil
@@ -59,6 +61,11 @@ class _Memory:
         elif self.mode:
             raise ValueError("memory_tracking: True, False, 'tracemalloc' "
                              "or 'rss', not %r" % (mode,))
+
+    def stop(self):
+        if self.started and tracemalloc.is_tracing():
+            tracemalloc.stop()
+        self.started = False
 
     def start(self):
         if self.mode == "tracemalloc":
@@ -312,10 +319,11 @@ class ExecutorProfiler:
         return self._journal_path
 
     def close(self):
-        """Saves the baseline when auto_save_baseline, closes the sink and
-        removes the temporary journal."""
+        """Saves the baseline when auto_save_baseline, closes the sink,
+        removes the temporary journal and stops tracemalloc if it started it."""
         if self.auto_save_baseline and self.runs > 0:
             self.save_baseline()
+        self._memory.stop()
         if self.sink is not None:
             self.sink.close()
         if self._journal is not None:
