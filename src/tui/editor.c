@@ -439,6 +439,7 @@ enter:
 	val[strcspn(val, "% (")] = '\0';
 	snprintf(t->input, sizeof t->input, "%s", val);
 	t->input_len = strlen(t->input);
+	t->input_prefilled = true;	/* typing replaces, Backspace edits */
 	return 1;
 }
 

@@ -344,8 +344,10 @@ static void
 tui_prompt_key(struct tui *t, const struct tui_key *k)
 {
 	enum tui_prompt_kind	p = t->prompt;
+	bool			pre = t->input_prefilled;
 
 	t->dirty = true;
+	t->input_prefilled = false;
 	if (p == PROMPT_BASELINE) {
 		t->prompt = PROMPT_NONE;
 		if (!k->fn && (k->code == 'y' || k->code == 'Y'))
@@ -370,9 +372,14 @@ tui_prompt_key(struct tui *t, const struct tui_key *k)
 	}
 	if (tui_is_backspace(k))
 		tui_input_backspace(t);
-	else if (!k->fn && k->code >= 0x20 && k->code != TUI_KEY_DEL)
+	else if (!k->fn && k->code >= 0x20 && k->code != TUI_KEY_DEL) {
+		/* A pre-filled value is replaced by what is typed. */
+		if (pre) {
+			t->input_len = 0;
+			t->input[0] = '\0';
+		}
 		tui_input_add(t, k->code);
-	else
+	} else
 		return;
 	if (p == PROMPT_FILTER) {
 		snprintf(t->filter, sizeof t->filter, "%s", t->input);

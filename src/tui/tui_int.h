@@ -166,6 +166,7 @@ struct tui {
 	enum tui_prompt_kind	 prompt;
 	char			 input[256];
 	size_t			 input_len;
+	bool			 input_prefilled;	/* typing replaces the input */
 
 	char			*status;
 	bool			 status_error;

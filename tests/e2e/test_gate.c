@@ -351,3 +351,41 @@ Test(gate, fifo_without_writer_is_named_and_times_out)
 	cr_assert_eq(tu_run(cmd, NULL, NULL), 2);
 	free(cmd);
 }
+
+Test(gate, threshold_editor_typing_replaces_the_value)
+{
+	struct tmux	 tm;
+	char		*cmd, *cfg;
+
+	if (!tmux_available())
+		cr_skip_test("tmux is not installed: run .ci/deps.sh test");
+	cfg = in_dir("cfg.yaml", "thresholds:\n  execution_time_ms: 50\n");
+	cmd = tu_fmt("cd '%s' && '%s' gen --records 100 --executors 3 > "
+	    "run.jsonl", dir, tu_exectop());
+	cr_assert_eq(tu_run(cmd, NULL, NULL), 0);
+	free(cmd);
+	memset(&tm, 0, sizeof tm);
+	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c cfg.yaml run.jsonl", tu_exectop());
+	cr_assert_eq(tmux_start(&tm, 120, 32, dir, cmd), 0);
+	cr_assert(tmux_wait_for(&tm, "records 100", 20000) ||
+	    tmux_wait_for(&tm, "100 records", 1000) ||
+	    tmux_wait_for(&tm, "[reading]", 5000));
+	tmux_keys(&tm, "t");
+	cr_assert(tmux_wait_for(&tm, "threshold execution_time_ms", 10000));
+	/* Enter pre-fills 50; typing 30 replaces it: 30%, not 5030%. */
+	tmux_keys(&tm, "Enter");
+	cr_assert(tmux_wait_for(&tm, "new value:", 10000));
+	tmux_type(&tm, "30");
+	tmux_keys(&tm, "Enter");
+	cr_assert(tmux_wait_for(&tm, "execution_time_ms 50% -> 30%", 10000));
+	/* Edit keys still edit the pre-filled value: Backspace, then 5. */
+	tmux_keys(&tm, "Enter");
+	cr_assert(tmux_wait_for(&tm, "new value:", 10000));
+	tmux_keys(&tm, "BSpace");
+	tmux_type(&tm, "5");
+	tmux_keys(&tm, "Enter");
+	cr_assert(tmux_wait_for(&tm, "execution_time_ms 30% -> 35%", 10000));
+	tmux_stop(&tm);
+	free(cmd);
+	free(cfg);
+}
