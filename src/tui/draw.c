@@ -325,6 +325,12 @@ draw_status(struct tui *t, int y)
 		draw_seg_stream(y, &x, t->cols, t->input, a | A_BOLD);
 		draw_seg(y, &x, t->cols, "_  (Enter keeps, Esc clears)", a);
 		return;
+	case PROMPT_QUIT:
+		a = draw_attr(t, THEME_PROMPT);
+		draw_fill(y, 0, t->cols, a);
+		draw_seg(y, &x, t->cols, " unsaved threshold changes: w write "
+		    "and quit, d discard and quit, c cancel ", a | A_BOLD);
+		return;
 	case PROMPT_BASELINE:
 		a = draw_attr(t, THEME_PROMPT);
 		draw_fill(y, 0, t->cols, a);

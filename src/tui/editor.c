@@ -233,7 +233,7 @@ editor_reset(struct tui *t)
 	tui_set_status(t, false, "thresholds back to the built-in defaults");
 }
 
-static void
+void
 editor_write(struct tui *t)
 {
 	char	*cause = NULL, *data;

@@ -348,6 +348,19 @@ tui_prompt_key(struct tui *t, const struct tui_key *k)
 
 	t->dirty = true;
 	t->input_prefilled = false;
+	if (p == PROMPT_QUIT) {
+		t->prompt = PROMPT_NONE;
+		if (!k->fn && (k->code == 'w' || k->code == 'W')) {
+			editor_write(t);
+			if (!t->ed.modified)
+				t->quit = true;
+		} else if (!k->fn && (k->code == 'd' || k->code == 'D'))
+			t->quit = true;
+		else
+			tui_set_status(t, false, "quit cancelled: threshold "
+			    "changes kept, not written");
+		return;
+	}
 	if (p == PROMPT_BASELINE) {
 		t->prompt = PROMPT_NONE;
 		if (!k->fn && (k->code == 'y' || k->code == 'Y'))
@@ -419,7 +432,12 @@ tui_global_key(struct tui *t, const struct tui_key *k)
 	switch (k->code) {
 	case 'q':
 	case 'Q':
-		t->quit = true;
+		if (t->ed.modified) {
+			/* Unsaved threshold changes: write, discard or cancel. */
+			t->prompt = PROMPT_QUIT;
+			t->dirty = true;
+		} else
+			t->quit = true;
 		break;
 	case '?':
 	case 'h':

@@ -58,7 +58,8 @@ enum tui_prompt_kind {
 	PROMPT_NONE,
 	PROMPT_FILTER,		/* "/" */
 	PROMPT_BASELINE,	/* "b": y/n */
-	PROMPT_VALUE		/* editor: type a value */
+	PROMPT_VALUE,		/* editor: type a value */
+	PROMPT_QUIT		/* q with unsaved thresholds: w/d/c */
 };
 
 /* A key: a character (wide) or a KEY_* code when fn is set. */
@@ -288,5 +289,7 @@ extern const size_t		 help_nlines;
 /* Editor: applies the value typed at the prompt. */
 void		editor_set_value(struct tui *, const char *);
 void		editor_reset(struct tui *);
+/* w: writes the tuned values into the config file. */
+void		editor_write(struct tui *);
 
 #endif

@@ -389,3 +389,45 @@ Test(gate, threshold_editor_typing_replaces_the_value)
 	free(cmd);
 	free(cfg);
 }
+
+Test(gate, quit_with_unsaved_thresholds_asks)
+{
+	struct tmux	 tm;
+	char		*cmd, *cfg, *ex, *txt;
+
+	if (!tmux_available())
+		cr_skip_test("tmux is not installed: run .ci/deps.sh test");
+	cfg = in_dir("cfg.yaml", "thresholds:\n  execution_time_ms: 50\n");
+	cmd = tu_fmt("cd '%s' && '%s' gen --records 100 --executors 3 > "
+	    "run.jsonl", dir, tu_exectop());
+	cr_assert_eq(tu_run(cmd, NULL, NULL), 0);
+	free(cmd);
+	memset(&tm, 0, sizeof tm);
+	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c cfg.yaml run.jsonl; echo EXIT=$? "
+	    "> exit.txt", tu_exectop());
+	cr_assert_eq(tmux_start(&tm, 120, 32, dir, cmd), 0);
+	tmux_keys(&tm, "t");
+	cr_assert(tmux_wait_for(&tm, "threshold execution_time_ms", 20000));
+	tmux_keys(&tm, "+");
+	cr_assert(tmux_wait_for(&tm, "unsaved changes", 10000));
+	/* q asks; c cancels and the program goes on. */
+	tmux_keys(&tm, "q");
+	cr_assert(tmux_wait_for(&tm, "w write and quit, d discard and quit, "
+	    "c cancel", 10000));
+	tmux_keys(&tm, "c");
+	cr_assert(tmux_wait_for(&tm, "quit cancelled", 10000));
+	ex = tu_fmt("%s/exit.txt", dir);
+	cr_assert(tu_read_file(ex, NULL) == NULL, "quit without asking");
+	/* q, w: written to the config, then quit. */
+	tmux_keys(&tm, "q");
+	cr_assert(tmux_wait_for(&tm, "d discard and quit", 10000));
+	tmux_keys(&tm, "w");
+	cr_assert(tu_wait_file(ex, "EXIT=0", 20000));
+	txt = tu_read_file(cfg, NULL);
+	cr_assert(strstr(txt, "execution_time_ms: 50\n") == NULL, "%s", txt);
+	free(txt);
+	tmux_stop(&tm);
+	free(ex);
+	free(cmd);
+	free(cfg);
+}
