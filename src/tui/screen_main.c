@@ -270,6 +270,13 @@ main_alerts(struct tui *t, const struct rect *rc)
 		snprintf(line, sizeof line, "%-18s %-24s %9s  %-9s n=%llu",
 		    metric_label(al->metric), vals, d, p,
 		    (unsigned long long)al->samples);
+		if (al->detected) {
+			size_t	l = strlen(line);
+
+			text_percent(d, sizeof d, al->shift_percent);
+			snprintf(line + l, sizeof line - l, "  %s since run %llu",
+			    d, (unsigned long long)al->change_run);
+		}
 		draw_text(rc->y + 1 + i, x, rc->w - x, line, TEXT_LEFT, base);
 	}
 }

@@ -475,6 +475,9 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 		al->delta_percent = a->regressions[i].delta_percent;
 		al->p_value = a->regressions[i].p_value;
 		al->samples = a->regressions[i].samples;
+		al->detected = a->regressions[i].detected;
+		al->change_run = a->regressions[i].change_run;
+		al->shift_percent = a->regressions[i].shift_percent;
 		if (al->severity == SEV_CRITICAL)
 			v->ncritical++;
 		v->nalerts++;

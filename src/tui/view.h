@@ -79,6 +79,9 @@ struct view_alert {
 	double			 delta_percent;
 	double			 p_value;
 	uint64_t		 samples;
+	bool			 detected;	/* the change detector's */
+	uint64_t		 change_run;
+	double			 shift_percent;
 };
 
 struct view_bottleneck {

@@ -376,6 +376,8 @@ Test(tui, slowdown_raises_crit_and_recovery_clears)
 	    "--slow D1-Q2:3");
 	cr_assert(wait_records(200));
 	cr_assert(wait_for("CRIT D1-Q2"));
+	/* The detector's shift and change point (run 26 of D1-Q2). */
+	cr_assert(wait_for("% since run 2"));
 	cr_expect(wait_for("Alerts: 1 active (1 critical)"));
 
 	gen("in.fifo", 0, "--records 100 --executors 4 --seed 4");
