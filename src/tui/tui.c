@@ -908,7 +908,11 @@ tui_run(const struct tui_opts *opts)
 
 	if (tui_check_terminal() == -1)
 		return 2;
+	/* The user's locale for characters (wide-char ncurses), never for
+	 * numbers: every number read or written stays in C format so
+	 * snapshots equal `report` output and "0.01" parses (issue 12). */
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
 	text_detect_utf8();
 
 	memset(&t, 0, sizeof t);

@@ -1006,3 +1006,73 @@ Test(tui, refuses_unusable_terminals)
 	free(ef);
 	free(ex);
 }
+
+/* Drops every line holding "Generated" or "timestamp" (the one part of
+ * a snapshot that differs from a report written a moment later). */
+static char *
+strip_stamp(const char *s)
+{
+	char		*out = calloc(1, strlen(s) + 1), *o = out;
+	const char	*l = s, *e;
+
+	cr_assert_not_null(out);
+	while (*l != '\0') {
+		e = strchr(l, '\n');
+		e = e == NULL ? l + strlen(l) : e + 1;
+		if (memmem(l, e - l, "Generated", 9) == NULL &&
+		    memmem(l, e - l, "timestamp", 9) == NULL &&
+		    memmem(l, e - l, "generated", 9) == NULL) {
+			memcpy(o, l, e - l);
+			o += e - l;
+		}
+		l = e;
+	}
+	return out;
+}
+
+/* Issue 12 (High 1): under a comma-decimal locale the TUI's snapshot is
+ * byte-identical to `exectop report` (stamp aside) and the threshold
+ * editor takes "0.01". */
+Test(tui, comma_locale_snapshot_equals_report)
+{
+	glob_t	 g;
+	char	*pat, *out = NULL, *err = NULL, *cmd, *a, *b, *sa, *sb;
+	size_t	 i;
+	int	 rc;
+	static const char *ext[] = { "md", "html" };
+
+	if (newlocale(LC_ALL_MASK, "de_DE.UTF-8", (locale_t)0) == (locale_t)0)
+		cr_skip_test("no de_DE.UTF-8 locale (.ci/deps.sh test makes it)");
+	gen("base.jsonl", 0, "--records 200 --executors 4 --seed 1");
+	sh("'%s' baseline -o base.yaml base.jsonl", tu_exectop());
+	alert_config("base.yaml", "snapshot:\n  dir: snaps\n");
+	gen("run.jsonl", 0, "--records 120 --executors 4 --seed 5 "
+	    "--slow D1-Q3:2.5");
+	start(120, 30, "LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8",
+	    "-c cfg.yaml run.jsonl");
+	cr_assert(wait_records(120));
+	tmux_keys(&fx.tm, "s");
+	cr_assert(wait_for("snapshot: snaps/exectop-"));
+	for (i = 0; i < 2; i++) {
+		pat = tu_fmt("%s/snaps/exectop-*.%s", fx.dir, ext[i]);
+		cr_assert_eq(glob(pat, 0, NULL, &g), 0);
+		a = tu_read_file(g.gl_pathv[0], NULL);
+		cmd = tu_fmt("cd '%s' && '%s' report -c cfg.yaml --fail-on "
+		    "never --format %s -o rep.%s run.jsonl", fx.dir,
+		    tu_exectop(), ext[i], ext[i]);
+		rc = tu_run(cmd, &out, &err);
+		cr_assert_eq(rc, 0, "%s", err);
+		free(cmd);
+		cmd = tu_fmt("%s/rep.%s", fx.dir, ext[i]);
+		b = tu_read_file(cmd, NULL);
+		sa = strip_stamp(a);
+		sb = strip_stamp(b);
+		cr_expect_str_eq(sa, sb, "snapshot .%s differs from report",
+		    ext[i]);
+		free(sa); free(sb); free(a); free(b); free(cmd); free(pat);
+		free(out); free(err);
+		out = err = NULL;
+		globfree(&g);
+	}
+	quit_ok();
+}
