@@ -1007,7 +1007,8 @@ Test(tui, refuses_unusable_terminals)
 	free(ex);
 }
 
-/* Drops every line holding "Generated" or "timestamp" (the one part of
+/* Drops every line holding the stamp ("Generated", "timestamp", the
+ * HTML <title>: the one part of
  * a snapshot that differs from a report written a moment later). */
 static char *
 strip_stamp(const char *s)
@@ -1021,7 +1022,7 @@ strip_stamp(const char *s)
 		e = e == NULL ? l + strlen(l) : e + 1;
 		if (memmem(l, e - l, "Generated", 9) == NULL &&
 		    memmem(l, e - l, "timestamp", 9) == NULL &&
-		    memmem(l, e - l, "generated", 9) == NULL) {
+		    memmem(l, e - l, "<title>", 7) == NULL) {
 			memcpy(o, l, e - l);
 			o += e - l;
 		}
