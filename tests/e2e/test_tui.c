@@ -1075,5 +1075,15 @@ Test(tui, comma_locale_snapshot_equals_report)
 		out = err = NULL;
 		globfree(&g);
 	}
+	/* The threshold editor reads "12.5" with a point. */
+	tmux_keys(&fx.tm, "t");
+	cr_assert(wait_for("threshold execution_time_ms"));
+	tmux_keys(&fx.tm, "Enter");
+	cr_assert(wait_for("new value:"));
+	tmux_type(&fx.tm, "12.5");
+	tmux_keys(&fx.tm, "Enter");
+	cr_assert(wait_for("-> 12.5%"));
+	tmux_keys(&fx.tm, "Escape");
+	cr_assert(wait_for("EXECUTOR"));
 	quit_ok();
 }
