@@ -158,6 +158,16 @@ wait_records(long long n)
 }
 
 static void
+quit_key_ok(const char *key)
+{
+	char	*p = path("exit.txt");
+
+	tmux_keys(&fx.tm, key);
+	cr_expect(tu_wait_file(p, "EXIT=0", WAIT), "%s should exit 0", key);
+	free(p);
+}
+
+static void
 quit_ok(void)
 {
 	char	*p = path("exit.txt");
@@ -1085,5 +1095,8 @@ Test(tui, comma_locale_snapshot_equals_report)
 	cr_assert(wait_for("-> 12.5%"));
 	tmux_keys(&fx.tm, "Escape");
 	cr_assert(wait_for("EXECUTOR"));
-	quit_ok();
+	/* The edit is unsaved: q asks, d discards and quits. */
+	tmux_keys(&fx.tm, "q");
+	cr_assert(wait_for("unsaved threshold changes"));
+	quit_key_ok("d");
 }
