@@ -273,6 +273,11 @@ draw_header(struct tui *t, int lines)
 		    "(in memory)", h);
 		snprintf(buf, sizeof buf, " (%zu)", t->bl->n);
 		draw_seg(2, &x, right, buf, h);
+	} else if (t->bl_path != NULL && (t->opts->baseline_path != NULL ||
+	    t->cfg.baseline != NULL)) {
+		/* Named (-b or the config) but absent: say which file. */
+		draw_seg_stream(2, &x, right, t->bl_path, h);
+		draw_seg(2, &x, right, " not found: b creates it", h);
 	} else
 		draw_seg(2, &x, right, "none (b saves one)", h);
 	snprintf(buf, sizeof buf, "  sort: %s%s", view_col_title(t->sort),

@@ -431,3 +431,24 @@ Test(gate, quit_with_unsaved_thresholds_asks)
 	free(cmd);
 	free(cfg);
 }
+
+Test(gate, missing_baseline_file_is_named_in_the_header)
+{
+	struct tmux	 tm;
+	char		*cmd;
+
+	if (!tmux_available())
+		cr_skip_test("tmux is not installed: run .ci/deps.sh test");
+	cmd = tu_fmt("cd '%s' && '%s' gen --records 50 --executors 2 > "
+	    "run.jsonl", dir, tu_exectop());
+	cr_assert_eq(tu_run(cmd, NULL, NULL), 0);
+	free(cmd);
+	memset(&tm, 0, sizeof tm);
+	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c /dev/null -b basline.yaml "
+	    "run.jsonl", tu_exectop());
+	cr_assert_eq(tmux_start(&tm, 160, 32, dir, cmd), 0);
+	cr_assert(tmux_wait_for(&tm, "basline.yaml not found: b creates it",
+	    20000));
+	tmux_stop(&tm);
+	free(cmd);
+}

@@ -481,7 +481,7 @@ Test(tui, b_saves_baseline_then_slow_stream_alerts)
 	alert_config("bl.yaml", NULL);
 	sh("mkfifo in.fifo");
 	start(130, 32, NULL, "-c cfg.yaml in.fifo");
-	cr_assert(wait_for("none (b saves one)"));
+	cr_assert(wait_for("bl.yaml not found: b creates it"));
 	gen("in.fifo", 0, "--records 300 --executors 4 --seed 1");
 	cr_assert(wait_records(300));
 	tmux_keys(&fx.tm, "b");
