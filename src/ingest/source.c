@@ -124,29 +124,40 @@ source_open_file(struct source *s, int fd)
 	return 0;
 }
 
-/* Opens (or reopens) the path.  Returns 0, or -1 with errno. */
+/* Opens (or reopens) the path.  Returns 0, or -1 with errno.  The open
+ * never blocks: O_NONBLOCK always (a path can become a FIFO between any
+ * stat and the open), the kind is judged on the descriptor, and a
+ * regular file gets blocking reads back. */
 static int
 source_open_path(struct source *s)
 {
 	struct stat	st;
-	int		fd;
+	int		fd, fl;
 
-	if (stat(s->path, &st) == -1)
+	if ((fd = open(s->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
 		return -1;
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return -1;
+	}
 	if (S_ISFIFO(st.st_mode)) {
-		if ((fd = open(s->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-			return -1;
 		s->kind = SOURCE_FIFO;
 		s->fd = fd;
+		s->ino = st.st_ino;
+		s->dev = st.st_dev;
 		s->state = SOURCE_WAITING;
 		return 0;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		close(fd);
 		errno = EISDIR;
 		return -1;
 	}
-	if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		close(fd);
 		return -1;
+	}
 	s->kind = SOURCE_FILE;
 	if (source_open_file(s, fd) == -1) {
 		close(fd);
@@ -341,28 +352,29 @@ void
 source_tick(struct source *s, struct model *m)
 {
 	struct stat	st, fst;
-	int		fd;
 
 	if (!s->follow || s->kind == SOURCE_STDIN)
 		return;
 	if (s->kind == SOURCE_FIFO) {
 		/* A FIFO that could not be reopened: try again. */
+		if (s->fd != -1 && stat(s->path, &st) == 0 &&
+		    (st.st_ino != s->ino || st.st_dev != s->dev)) {
+			/* Deleted and made again: the new one is it. */
+			source_drain(s, m);
+			source_close_fd(s);
+		}
 		if (s->fd == -1 && source_open_path(s) == -1)
 			source_set_error(s, "%s", strerror(errno));
 		return;
 	}
 	if (s->fd == -1) {
-		/* Missing or failed: try again. */
-		if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) == -1) {
+		/* Missing or failed: try again (it may come back as a
+		 * FIFO: never a blocking open). */
+		if (source_open_path(s) == -1) {
 			if (errno == ENOENT)
 				s->state = SOURCE_WAITING;
 			else
 				source_set_error(s, "%s", strerror(errno));
-			return;
-		}
-		if (source_open_file(s, fd) == -1) {
-			source_set_error(s, "%s", strerror(errno));
-			close(fd);
 		}
 		return;
 	}

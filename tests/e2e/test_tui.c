@@ -1100,3 +1100,23 @@ Test(tui, comma_locale_snapshot_equals_report)
 	cr_assert(wait_for("unsaved threshold changes"));
 	quit_key_ok("d");
 }
+
+/* Issue 12 (High 2, Medium 3): a source that does not exist yet and then
+ * appears as a FIFO never blocks the UI (keys still work, q quits), and
+ * a FIFO deleted and made again under the same name is reopened. */
+Test(tui, late_fifo_never_blocks_and_recreated_fifo_is_read)
+{
+	start(120, 30, NULL, "late.fifo");
+	cr_assert(wait_for("EXECUTOR"));
+	sh("mkfifo late.fifo");
+	tu_sleep_ms(1500);	/* several reopen ticks with no writer */
+	tmux_keys(&fx.tm, "/");
+	cr_assert(wait_for("filter: _"), "UI blocked on a FIFO open");
+	tmux_keys(&fx.tm, "Escape");
+	gen("late.fifo", 0, "--records 50 --executors 3 --seed 1");
+	cr_assert(wait_records(50));
+	sh("rm late.fifo && mkfifo late.fifo");
+	gen("late.fifo", 0, "--records 30 --executors 3 --seed 2");
+	cr_assert(wait_records(80), "records of the recreated FIFO lost");
+	quit_ok();
+}
