@@ -54,8 +54,10 @@
 
 static volatile sig_atomic_t	 tui_sig_quit;
 static volatile sig_atomic_t	 tui_sig_hup;
+static volatile sig_atomic_t	 tui_sig_cont;
 static int			 tui_sigpipe[2] = { -1, -1 };
-static struct sigaction		 tui_old_int, tui_old_term, tui_old_hup;
+static struct sigaction		 tui_old_int, tui_old_term, tui_old_hup,
+				 tui_old_cont;
 static SCREEN			*tui_term;
 
 uint64_t
@@ -162,6 +164,8 @@ tui_signal(int sig)
 
 	if (sig == SIGHUP)
 		tui_sig_hup = 1;
+	else if (sig == SIGCONT)
+		tui_sig_cont = 1;
 	else
 		tui_sig_quit = 1;
 	if (tui_sigpipe[1] != -1) {
@@ -188,6 +192,7 @@ tui_signals(bool on)
 		sigaction(SIGINT, &tui_old_int, NULL);
 		sigaction(SIGTERM, &tui_old_term, NULL);
 		sigaction(SIGHUP, &tui_old_hup, NULL);
+		sigaction(SIGCONT, &tui_old_cont, NULL);
 		for (i = 0; i < 2; i++) {
 			if (tui_sigpipe[i] != -1)
 				close(tui_sigpipe[i]);
@@ -203,6 +208,7 @@ tui_signals(bool on)
 	sigaction(SIGINT, &sa, &tui_old_int);
 	sigaction(SIGTERM, &sa, &tui_old_term);
 	sigaction(SIGHUP, &sa, &tui_old_hup);
+	sigaction(SIGCONT, &sa, &tui_old_cont);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -712,6 +718,14 @@ tui_loop(struct tui *t, int keyfd)
 	while (!t->quit) {
 		if (tui_sig_quit)
 			break;
+		if (tui_sig_cont) {
+			/* Resumed after a stop: the shell put the terminal
+			 * back in cooked mode; restore ours and redraw. */
+			tui_sig_cont = 0;
+			reset_prog_mode();
+			clearok(curscr, TRUE);
+			t->dirty = true;
+		}
 		if (tui_sig_hup) {
 			tui_sig_hup = 0;
 			if (t->opts->config_path != NULL)

@@ -1120,3 +1120,32 @@ Test(tui, late_fifo_never_blocks_and_recreated_fifo_is_read)
 	cr_assert(wait_records(80), "records of the recreated FIFO lost");
 	quit_ok();
 }
+
+/* Issue 12 (Medium 8): after SIGSTOP, the terminal reset to cooked mode
+ * (as a shell does) and SIGCONT, keys work again without Enter. */
+Test(tui, sigcont_restores_curses_mode)
+{
+	char	*pidf = path("pid"), *s, *cmd;
+	long	 pid;
+
+	gen("run.jsonl", 0, "--records 80 --executors 2 --seed 1");
+	cmd = tu_fmt("LC_ALL=C.UTF-8 sh -c 'echo $$ > pid; tty > tty.txt; "
+	    "exec \"%s\" run.jsonl'; echo EXIT=$? > exit.txt", tu_exectop());
+	cr_assert_eq(tmux_start(&fx.tm, 120, 30, fx.dir, cmd), 0);
+	free(cmd);
+	cr_assert(wait_records(80));
+	cr_assert(tu_wait_file(pidf, "\n", WAIT));
+	s = tu_read_file(pidf, NULL);
+	pid = strtol(s, NULL, 10);
+	free(s);
+	cr_assert_gt(pid, 1);
+	kill((pid_t)pid, SIGSTOP);
+	sh("stty sane < \"$(cat tty.txt)\"");
+	kill((pid_t)pid, SIGCONT);
+	tu_sleep_ms(500);
+	tmux_keys(&fx.tm, "/");
+	cr_assert(wait_for("filter: _"), "key needed Enter after SIGCONT");
+	tmux_keys(&fx.tm, "Escape");
+	free(pidf);
+	quit_ok();
+}
