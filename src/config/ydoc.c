@@ -553,8 +553,13 @@ ydoc_read_file(const char *path, size_t max_bytes, char **bufp, size_t *lenp,
 
 	*bufp = NULL;
 	*lenp = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO with no writer must not hang the caller (the
+	 * TUI's reload); blocking reads again once it is open. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
 		*cause = xasprintf("cannot read %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
 		return -1;
 	}
 	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {

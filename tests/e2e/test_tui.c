@@ -1149,3 +1149,20 @@ Test(tui, sigcont_restores_curses_mode)
 	free(pidf);
 	quit_ok();
 }
+
+/* Issue 12 (High 2): a config path that became a FIFO with no writer
+ * does not hang the reload: the UI answers and q quits. */
+Test(tui, reload_of_a_fifo_config_never_blocks)
+{
+	write_text("cfg.yaml", "window: 20\n");
+	gen("run.jsonl", 0, "--records 80 --executors 2 --seed 1");
+	start(120, 30, NULL, "-c cfg.yaml run.jsonl");
+	cr_assert(wait_records(80));
+	sh("rm cfg.yaml && mkfifo cfg.yaml");
+	tmux_keys(&fx.tm, "R");
+	tu_sleep_ms(500);
+	tmux_keys(&fx.tm, "/");
+	cr_assert(wait_for("filter: _"), "UI blocked opening the config");
+	tmux_keys(&fx.tm, "Escape");
+	quit_ok();
+}
