@@ -56,7 +56,11 @@ record_diff(const char *line, size_t len)
 		    rb == 0 ? "accepts" : "rejects", rb == 0 ? "-" :
 		    record_reject_name(wb), rb == 0 ? "" : db);
 		bad = msg;
-	} else if (ra == -1 && wa != wb) {
+	} else if (ra == -1 && wa != wb && !(wa == REJECT_INVALID_JSON &&
+	    wb == REJECT_NOT_OBJECT && memchr(line, '\0', len) != NULL)) {
+		/* Known, allowed difference: jansson ends a bare top-level
+		 * number at a NUL byte ("7\0" is "not an object" to it);
+		 * yajl calls the NUL trailing garbage.  Both reject. */
 		snprintf(msg, sizeof msg, "yajl %s (%s), jansson %s (%s)",
 		    record_reject_name(wa), da, record_reject_name(wb), db);
 		bad = msg;

@@ -160,6 +160,10 @@ Test(record_diff, corpus)
 	expect_same("{\"executor_id\":\"a\0b\"}", 20);
 	expect_same("{\"executor_id\":\"ab\"}\0", 21);
 	expect_same("\0", 1);
+	/* Found by the fuzz target: a bare number then NUL (both reject;
+	 * the reasons differ, an allowed difference of record_diff). */
+	expect_same("7\0", 2);
+	expect_same("-12.5\0", 6);
 }
 
 /* Nesting around jansson's limit of 2048, in each place it can be. */
