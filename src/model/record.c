@@ -1083,6 +1083,16 @@ rp_start_array(void *ctx)
 	return rp_value(ctx, &v);
 }
 
+/* Marks known field f in *seen; a second sight is a duplicate key. */
+static int
+rp_mark_seen(struct rp *p, uint32_t *seen, int f, const char *k, size_t len)
+{
+	if (*seen & (1u << f))
+		return rp_invalid(p, "duplicate object key '%.*s'", (int)len, k);
+	*seen |= 1u << f;
+	return 1;
+}
+
 static int
 rp_map_key(void *ctx, const unsigned char *s, size_t len)
 {
@@ -1100,20 +1110,12 @@ rp_map_key(void *ctx, const unsigned char *s, size_t len)
 		p->key = f = rp_field_of(k, len);
 		if (f == RF_UNKNOWN)
 			goto other;
-		if (p->seen & (1u << f))
-			return rp_invalid(p, "duplicate object key '%.*s'",
-			    (int)len, k);
-		p->seen |= 1u << f;
-		return 1;
+		return rp_mark_seen(p, &p->seen, f, k, len);
 	} else if (p->depth == 3 && p->in_method) {
 		p->mkey = f = rp_mfield_of(k, len);
 		if (f == MF_UNKNOWN)
 			goto other;
-		if (p->mseen & (1u << f))
-			return rp_invalid(p, "duplicate object key '%.*s'",
-			    (int)len, k);
-		p->mseen |= 1u << f;
-		return 1;
+		return rp_mark_seen(p, &p->mseen, f, k, len);
 	}
 other:
 	if (rp_keys_add(p->r->keyset, p->obj[p->depth], k, len) == -1)
