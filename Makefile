@@ -28,10 +28,10 @@ LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 TEST_LIBS = $(shell pkg-config --libs criterion 2>/dev/null)
 
 SRCS	 = $(shell find src -name '*.c' | sort)
-MAIN_SRC = src/cli/main.c
-LIB_SRCS = $(filter-out $(MAIN_SRC),$(SRCS))
+MAIN_SRCS = $(sort $(wildcard src/cli/*.c))
+LIB_SRCS = $(filter-out $(MAIN_SRCS),$(SRCS))
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJS = $(MAIN_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_SRCS = $(sort $(wildcard tests/unit/test_*.c tests/e2e/test_*.c))
 TEST_HELPER_SRCS = $(wildcard tests/lib/*.c)
 TEST_HELPER_OBJS = $(TEST_HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -58,7 +58,7 @@ test: test-deps
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory valgrind
 
-$(BUILD)/exectop: $(MAIN_OBJ) $(BUILD)/libexectop.a
+$(BUILD)/exectop: $(MAIN_OBJS) $(BUILD)/libexectop.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/libexectop.a: $(LIB_OBJS)

@@ -1,0 +1,172 @@
+/*
+ * cli_common.c - what several exectop commands share: finding and loading
+ * the config and the baseline, reading every source into a model, and
+ * naming the sources.  The config file is discovered here (-c,
+ * $EXECTOP_CONFIG, the user's XDG file, the installed default, else
+ * built-in defaults); `exectop config --print` shows the outcome.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ingest.h"
+#include "paths.h"
+#include "xmalloc.h"
+
+/*
+ * Picks the config file: -c FILE, else $EXECTOP_CONFIG (non-empty), else
+ * the user's config.yaml when it exists, else the installed default when
+ * it exists, else none (built-in defaults).  A file named by -c or
+ * $EXECTOP_CONFIG must exist (loading it reports the error).
+ */
+void
+cli_config_find(const struct cli *c, struct cli_cfgsrc *src)
+{
+	const char	*env = getenv("EXECTOP_CONFIG"), *x;
+	char		*dir, *p;
+
+	src->path = NULL;
+	src->origin = "built-in defaults";
+	if (c->config != NULL) {
+		src->path = xstrdup(c->config);
+		src->origin = "-c";
+		return;
+	}
+	if (env != NULL && *env != '\0') {
+		src->path = xstrdup(env);
+		src->origin = "$EXECTOP_CONFIG";
+		return;
+	}
+	if ((dir = paths_user_dir()) != NULL) {
+		p = xasprintf("%s/config.yaml", dir);
+		free(dir);
+		if (access(p, F_OK) == 0) {
+			x = getenv("XDG_CONFIG_HOME");
+			src->path = p;
+			src->origin = x != NULL && x[0] == '/' ?
+			    "$XDG_CONFIG_HOME/exectop/config.yaml" :
+			    "~/.config/exectop/config.yaml";
+			return;
+		}
+		free(p);
+	}
+	if ((dir = paths_data_dir()) != NULL) {
+		p = xasprintf("%s/exectop.yaml", dir);
+		free(dir);
+		if (access(p, F_OK) == 0) {
+			src->path = p;
+			src->origin = "installed default";
+			return;
+		}
+		free(p);
+	}
+}
+
+/* Loads the config (see cli_config_find) and the baseline (-b, else the
+ * config's); bl may be NULL when no baseline is wanted. */
+int
+cli_load(const struct cli *c, struct config *cfg, struct baseline **bl)
+{
+	struct cli_cfgsrc	 src;
+	const char		*bpath;
+	char			*cause = NULL;
+
+	cli_config_find(c, &src);
+	config_defaults(cfg);
+	if (src.path != NULL && config_load(cfg, src.path, &cause) == -1) {
+		fprintf(stderr, "exectop: %s\n", cause);
+		free(cause);
+		free(src.path);
+		return -1;
+	}
+	free(src.path);
+	if (bl == NULL)
+		return 0;
+	*bl = NULL;
+	bpath = c->baseline != NULL ? c->baseline : cfg->baseline;
+	if (bpath != NULL && baseline_load(bl, bpath, &cause) == -1) {
+		fprintf(stderr, "exectop: %s\n", cause);
+		free(cause);
+		config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads every source to its end into a new model; NULL on error. */
+struct model *
+cli_ingest(const struct cli *c, const struct config *cfg,
+    const struct baseline *bl)
+{
+	struct model		*m;
+	struct model_limits	 lim;
+	struct source		**src;
+	struct stat		  st;
+	char			*cause = NULL;
+	size_t			 i, nsrc;
+	int			 rc = 0;
+
+	if (c->nsources == 0)
+		usage_error("%s: no SOURCE given (a file, a FIFO, or - for stdin)",
+		    cli_command_of(c->cmd)->name);
+	lim.window = cfg->window;
+	lim.max_executors = cfg->max_executors;
+	lim.max_methods = cfg->max_methods;
+	m = model_create(&lim);
+	model_set_reference(m, bl, cfg);
+	src = xcalloc(c->nsources, sizeof *src);
+	nsrc = 0;
+	/* Regular files first, on every core; then FIFOs and stdin, merged
+	 * as they come. */
+	for (i = 0; i < c->nsources && rc == 0; i++) {
+		if (strcmp(c->sources[i], "-") != 0 &&
+		    stat(c->sources[i], &st) == 0 && S_ISREG(st.st_mode))
+			rc = ingest_file_parallel(c->sources[i], m,
+			    cfg->max_line_bytes, c->threads, &cause);
+	}
+	for (i = 0; i < c->nsources && rc == 0; i++) {
+		if (strcmp(c->sources[i], "-") != 0 &&
+		    stat(c->sources[i], &st) == 0 && S_ISREG(st.st_mode))
+			continue;
+		src[nsrc] = source_open(c->sources[i], false,
+		    cfg->max_line_bytes, &cause);
+		if (src[nsrc] == NULL)
+			rc = -1;
+		else
+			nsrc++;
+	}
+	if (rc == 0)
+		rc = ingest_run_to_eof_timeout(src, nsrc, m, c->timeout,
+		    &cause);
+	for (i = 0; i < nsrc; i++)
+		source_close(src[i]);
+	free(src);
+	if (rc == -1) {
+		fprintf(stderr, "exectop: %s\n", cause);
+		free(cause);
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+char *
+cli_sources_desc(const struct cli *c)
+{
+	size_t	i, len = 1;
+	char	*s;
+
+	for (i = 0; i < c->nsources; i++)
+		len += strlen(c->sources[i]) + 2;
+	s = xcalloc(1, len);
+	for (i = 0; i < c->nsources; i++) {
+		if (i > 0)
+			strcat(s, ", ");
+		strcat(s, c->sources[i]);
+	}
+	return s;
+}

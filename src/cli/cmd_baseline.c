@@ -1,0 +1,54 @@
+/*
+ * cmd_baseline.c - `exectop baseline`: reads every source to its end and
+ * saves the statistics of every run as a baseline (YAML, atomically).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static int	cmd_baseline(struct cli *);
+
+const struct cli_command cli_cmd_baseline = {
+	"baseline", CMD_BASELINE,
+	"exectop baseline [-c CONFIG] -o FILE [-j N] SOURCE...",
+	"read every source to its end and save a baseline (YAML)",
+	"Reads every SOURCE to its end and saves the statistics of every\n"
+	"run as a baseline (YAML, written atomically) to compare later\n"
+	"runs against with -b.\n",
+	cmd_baseline
+};
+
+static int
+cmd_baseline(struct cli *c)
+{
+	struct config	 cfg;
+	struct baseline	*bl;
+	struct model	*m;
+	char		*cause = NULL, *desc;
+	int		 rc = 0;
+
+	if (c->output == NULL)
+		usage_error("baseline: -o FILE is required");
+	if (cli_load(c, &cfg, NULL) == -1)
+		return 2;
+	if ((m = cli_ingest(c, &cfg, NULL)) == NULL) {
+		config_free(&cfg);
+		return 2;
+	}
+	desc = cli_sources_desc(c);
+	bl = baseline_from_model(m, desc);
+	if (baseline_save(bl, c->output, &cause) == -1) {
+		fprintf(stderr, "exectop: %s\n", cause);
+		free(cause);
+		rc = 2;
+	} else
+		fprintf(stderr, "exectop: baseline of %zu executors (%llu runs) "
+		    "saved to %s\n", bl->n, (unsigned long long)m->records,
+		    c->output);
+	free(desc);
+	baseline_free(bl);
+	model_free(m);
+	config_free(&cfg);
+	return rc;
+}
