@@ -18,13 +18,6 @@ enum snapshot_format_bit {
 	SNAP_HTML = 1 << 2
 };
 
-/* Where a scalar value sits in the file (for in-place write-back). */
-struct config_pos {
-	int	line;		/* 1-based; 0 when the key is not in the file */
-	size_t	start;		/* byte offsets of the scalar value */
-	size_t	end;
-};
-
 struct config {
 	char	*path;		/* file loaded, NULL for built-in defaults */
 	char	*baseline;	/* resolved against the config's directory; may be NULL */
@@ -48,12 +41,6 @@ struct config {
 	size_t	 max_executors;			/* limits.max_executors, 10000 */
 	size_t	 max_methods;			/* limits.max_methods, 256 */
 	size_t	 max_line_bytes;		/* limits.max_line_bytes, 1 MiB */
-
-	/* Positions of the tunable scalars, for config_write_back(). */
-	struct config_pos pos_threshold[METRIC_COUNT];
-	struct config_pos pos_critical_factor;
-	struct config_pos pos_min_samples;
-	struct config_pos pos_significance;
 };
 
 /* Fills built-in defaults (owns no file). */

@@ -31,6 +31,7 @@
 #include "baseline.h"
 #include "metric.h"
 #include "model.h"
+#include "numfmt.h"
 #include "stats.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -73,37 +74,6 @@ baseline_error(struct baseline_ctx *ctx, int line, const char *key,
 	rc = ydoc_vfail(ctx->cause, ctx->file, line, key, fmt, ap);
 	va_end(ap);
 	return rc;
-}
-
-/* "1e+300" is a string to YAML 1.1 readers; "1.0e+300" is a number to
- * every reader (and to ynode_double()). */
-static void
-baseline_dot_exponent(char *buf, size_t len)
-{
-	char	*e = strchr(buf, 'e');
-
-	if (e == NULL || strchr(buf, '.') != NULL || strlen(buf) + 3 > len)
-		return;
-	memmove(e + 2, e, strlen(e) + 1);
-	e[0] = '.';
-	e[1] = '0';
-}
-
-/* The shortest of %.15g, %.16g, %.17g that reads back as v.  Runs with
- * the C locale in effect (see baseline_c_locale()). */
-static void
-baseline_format_double(char *buf, size_t len, double v)
-{
-	int	prec;
-
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	if (prec == 17)
-		snprintf(buf, len, "%.17g", v);
-	baseline_dot_exponent(buf, len);
 }
 
 /* Switches this thread to the C locale for numbers; returns the old one
@@ -165,7 +135,7 @@ baseline_json_node(json_t *j)
 	case JSON_REAL:
 		node->type = YNODE_SCALAR;
 		node->plain = true;
-		baseline_format_double(num, sizeof num, json_real_value(j));
+		numfmt_double(num, sizeof num, json_real_value(j));
 		node->scalar = xstrdup(num);
 		break;
 	case JSON_TRUE:
@@ -761,7 +731,7 @@ baseline_put_number(FILE *fp, const char *name, double v, bool first)
 	char	buf[64];
 
 	if (isfinite(v))
-		baseline_format_double(buf, sizeof buf, v);
+		numfmt_double(buf, sizeof buf, v);
 	else
 		strcpy(buf, "null");
 	fprintf(fp, "%s%s: %s", first ? "" : ", ", name, buf);
