@@ -43,6 +43,21 @@ struct config {
 	size_t	 max_line_bytes;		/* limits.max_line_bytes, 1 MiB */
 };
 
+/* Where the configuration comes from: config_find()'s answer. */
+struct config_source {
+	char		*path;		/* malloc'd; NULL: built-in defaults */
+	const char	*origin;	/* "-c", "$EXECTOP_CONFIG", ... */
+};
+
+/*
+ * Picks the config file: arg (the -c option, may be NULL), else
+ * $EXECTOP_CONFIG (non-empty), else $XDG_CONFIG_HOME/exectop/config.yaml
+ * or ~/.config/exectop/config.yaml when it exists, else the installed
+ * PREFIX/share/exectop/exectop.yaml when it exists, else none.  A file
+ * named by arg or $EXECTOP_CONFIG need not exist (loading it says so).
+ */
+void	config_find(const char *arg, struct config_source *src);
+
 /* Fills built-in defaults (owns no file). */
 void	config_defaults(struct config *);
 /*

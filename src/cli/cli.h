@@ -64,12 +64,6 @@ struct cli {
 	size_t		 nsources;
 };
 
-/* Where the configuration came from, for `config --print`. */
-struct cli_cfgsrc {
-	char		*path;		/* NULL: built-in defaults */
-	const char	*origin;	/* "-c", "$EXECTOP_CONFIG", ... */
-};
-
 extern const struct cli_command cli_cmd_tui;
 extern const struct cli_command cli_cmd_report;
 extern const struct cli_command cli_cmd_baseline;
@@ -84,7 +78,6 @@ void	 usage_error(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
 
 /* cli_common.c: what several commands load and print. */
-void	 cli_config_find(const struct cli *, struct cli_cfgsrc *);
 int	 cli_load(const struct cli *, struct config *, struct baseline **);
 struct model *cli_ingest(const struct cli *, const struct config *,
 	    const struct baseline *);

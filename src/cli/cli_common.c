@@ -1,9 +1,7 @@
 /*
  * cli_common.c - what several exectop commands share: finding and loading
  * the config and the baseline, reading every source into a model, and
- * naming the sources.  The config file is discovered here (-c,
- * $EXECTOP_CONFIG, the user's XDG file, the installed default, else
- * built-in defaults); `exectop config --print` shows the outcome.
+ * naming the sources.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,65 +15,16 @@
 #include "paths.h"
 #include "xmalloc.h"
 
-/*
- * Picks the config file: -c FILE, else $EXECTOP_CONFIG (non-empty), else
- * the user's config.yaml when it exists, else the installed default when
- * it exists, else none (built-in defaults).  A file named by -c or
- * $EXECTOP_CONFIG must exist (loading it reports the error).
- */
-void
-cli_config_find(const struct cli *c, struct cli_cfgsrc *src)
-{
-	const char	*env = getenv("EXECTOP_CONFIG"), *x;
-	char		*dir, *p;
-
-	src->path = NULL;
-	src->origin = "built-in defaults";
-	if (c->config != NULL) {
-		src->path = xstrdup(c->config);
-		src->origin = "-c";
-		return;
-	}
-	if (env != NULL && *env != '\0') {
-		src->path = xstrdup(env);
-		src->origin = "$EXECTOP_CONFIG";
-		return;
-	}
-	if ((dir = paths_user_dir()) != NULL) {
-		p = xasprintf("%s/config.yaml", dir);
-		free(dir);
-		if (access(p, F_OK) == 0) {
-			x = getenv("XDG_CONFIG_HOME");
-			src->path = p;
-			src->origin = x != NULL && x[0] == '/' ?
-			    "$XDG_CONFIG_HOME/exectop/config.yaml" :
-			    "~/.config/exectop/config.yaml";
-			return;
-		}
-		free(p);
-	}
-	if ((dir = paths_data_dir()) != NULL) {
-		p = xasprintf("%s/exectop.yaml", dir);
-		free(dir);
-		if (access(p, F_OK) == 0) {
-			src->path = p;
-			src->origin = "installed default";
-			return;
-		}
-		free(p);
-	}
-}
-
-/* Loads the config (see cli_config_find) and the baseline (-b, else the
+/* Loads the config (see config_find) and the baseline (-b, else the
  * config's); bl may be NULL when no baseline is wanted. */
 int
 cli_load(const struct cli *c, struct config *cfg, struct baseline **bl)
 {
-	struct cli_cfgsrc	 src;
+	struct config_source	 src;
 	const char		*bpath;
 	char			*cause = NULL;
 
-	cli_config_find(c, &src);
+	config_find(c->config, &src);
 	config_defaults(cfg);
 	if (src.path != NULL && config_load(cfg, src.path, &cause) == -1) {
 		fprintf(stderr, "exectop: %s\n", cause);

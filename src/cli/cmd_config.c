@@ -109,7 +109,7 @@ static int
 cmd_config(struct cli *c)
 {
 	static const char *const formats[] = { "json", "markdown", "html" };
-	struct cli_cfgsrc	 src;
+	struct config_source	 src;
 	struct config		 cfg, def;
 	struct ynode		*root = NULL;
 	const char		*file;
@@ -119,7 +119,7 @@ cmd_config(struct cli *c)
 
 	if (c->nsources != 0)
 		usage_error("config: unexpected argument '%s'", c->sources[0]);
-	cli_config_find(c, &src);
+	config_find(c->config, &src);
 	config_defaults(&cfg);
 	config_defaults(&def);
 	if (src.path != NULL) {

@@ -23,12 +23,12 @@ const struct cli_command cli_cmd_tui = {
 static int
 cmd_tui(struct cli *c)
 {
-	struct cli_cfgsrc	src;
+	struct config_source	src;
 	int			rc;
 
 	if (c->nsources == 0)
 		usage_error("no SOURCE given (a file, a FIFO, or - for stdin)");
-	cli_config_find(c, &src);
+	config_find(c->config, &src);
 	c->tui.config_path = src.path;
 	c->tui.baseline_path = c->baseline;
 	c->tui.sources = c->sources;

@@ -1020,3 +1020,39 @@ Test(config, min_samples_above_window_rejected)
 	config_free(&c);
 	free(path);
 }
+
+/* config_find: -c, then $EXECTOP_CONFIG, then the user's XDG file when it
+ * exists, else the installed default (none in a source tree), else none. */
+Test(config, find_order)
+{
+	struct config_source	 src;
+	char			*xdg = tu_fmt("%s/xdg", tmpdir);
+	char			*dir = tu_fmt("%s/exectop", xdg);
+	char			*user = tu_fmt("%s/config.yaml", dir);
+
+	setenv("XDG_CONFIG_HOME", xdg, 1);
+	setenv("EXECTOP_CONFIG", "/env/c.yaml", 1);
+	config_find("/arg/c.yaml", &src);
+	cr_assert_str_eq(src.path, "/arg/c.yaml");
+	cr_assert_str_eq(src.origin, "-c");
+	free(src.path);
+	config_find(NULL, &src);
+	cr_assert_str_eq(src.path, "/env/c.yaml");
+	cr_assert_str_eq(src.origin, "$EXECTOP_CONFIG");
+	free(src.path);
+
+	setenv("EXECTOP_CONFIG", "", 1);	/* empty: not set */
+	config_find(NULL, &src);
+	cr_assert_null(src.path, "%s", src.path);
+	cr_assert_str_eq(src.origin, "built-in defaults");
+	cr_assert_eq(mkdir(xdg, 0700), 0);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	tu_write_file(user, "window: 5\n", 10, 0);
+	config_find(NULL, &src);
+	cr_assert_str_eq(src.path, user);
+	cr_assert_str_eq(src.origin, "$XDG_CONFIG_HOME/exectop/config.yaml");
+	free(src.path);
+	free(user);
+	free(dir);
+	free(xdg);
+}
