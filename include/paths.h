@@ -18,6 +18,9 @@
 #ifndef EXECTOP_PATHS_H
 #define EXECTOP_PATHS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* The directory of the running binary, NULL when unknown. */
 char	*paths_exe_dir(void);
 /* The installed data directory (PREFIX/share/exectop) that belongs to
@@ -39,5 +42,19 @@ char	*paths_user_dir(void);
  */
 char	**paths_theme_dirs(void);
 void	 paths_list_free(char **);
+/*
+ * Finds a theme, for the TUI and `exectop config` alike: a value
+ * containing '/' or ending ".yaml" is that file (it must exist); any
+ * other is NAME.yaml, a regular file, in paths_theme_dirs() order (an
+ * empty NAME or one starting with '.' is refused).  Returns the path, or
+ * NULL with *cause (malloc'd).
+ */
+char	*paths_theme_find(const char *name, char **cause);
+/* True for the themes built into the binary ("default", "mono"): they
+ * load even when paths_theme_find() finds no file. */
+bool	 paths_theme_builtin(const char *name);
+/* Names of every NAME.yaml in those directories, sorted, without
+ * duplicates; NULL-terminated, free with paths_list_free(). */
+char	**paths_theme_names(size_t *n);
 
 #endif

@@ -69,40 +69,26 @@ cli_print_key(const struct ynode *root, const char *file, const char *key,
 	free(v);
 }
 
-/* Resolves a theme as the TUI does: a path when it has a '/' or ends in
- * ".yaml", else NAME.yaml in the theme directories. */
+/* The theme directories and the file NAME resolves to, as in the TUI. */
 static void
 cli_print_theme(const char *name, const char *from)
 {
-	char		**dirs, *p;
-	size_t		  i, len = strlen(name);
-	bool		  found = false;
+	char	**dirs, *p, *cause = NULL;
+	size_t	  i;
 
 	dirs = paths_theme_dirs();
 	printf("# theme dirs:");
 	for (i = 0; dirs[i] != NULL; i++)
 		printf(" %s", dirs[i]);
 	printf("%s\n", dirs[0] == NULL ? " (none)" : "");
-	if (strchr(name, '/') != NULL ||
-	    (len > 5 && strcmp(name + len - 5, ".yaml") == 0)) {
-		printf("# theme: %s (%s): %s\n", name, from,
-		    access(name, R_OK) == 0 ? name : "file not found");
-		paths_list_free(dirs);
-		return;
-	}
-	for (i = 0; dirs[i] != NULL && !found; i++) {
-		p = xasprintf("%s/%s.yaml", dirs[i], name);
-		if (access(p, R_OK) == 0) {
-			printf("# theme: %s (%s): %s\n", name, from, p);
-			found = true;
-		}
-		free(p);
-	}
-	if (!found)
-		printf("# theme: %s (%s): %s\n", name, from,
-		    strcmp(name, "default") == 0 || strcmp(name, "mono") == 0 ?
-		    "built in" : "not found");
 	paths_list_free(dirs);
+	if ((p = paths_theme_find(name, &cause)) != NULL)
+		printf("# theme: %s (%s): %s\n", name, from, p);
+	else
+		printf("# theme: %s (%s): %s\n", name, from,
+		    paths_theme_builtin(name) ? "built in" : cause);
+	free(p);
+	free(cause);
 }
 
 static int

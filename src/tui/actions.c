@@ -16,6 +16,7 @@
 #include "analysis.h"
 #include "baseline.h"
 #include "model.h"
+#include "paths.h"
 #include "report.h"
 #include "tui_int.h"
 #include "xmalloc.h"
@@ -279,9 +280,9 @@ action_theme_set(struct tui *t, const char *name, char **cause)
 	struct theme	 nt;
 	char		*path, *why = NULL;
 
-	path = theme_find(name, &why);
+	path = paths_theme_find(name, &why);
 	if (path == NULL) {
-		if (strcmp(name, "default") == 0 || strcmp(name, "mono") == 0) {
+		if (paths_theme_builtin(name)) {
 			/* The shipped themes are built in too. */
 			free(why);
 			theme_free(&t->theme);

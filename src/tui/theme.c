@@ -7,14 +7,11 @@
  * a terminal with only 8 or 16 colours gets the nearest of those at draw
  * time (theme_reduce).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "paths.h"
 #include "theme.h"
 #include "escape.h"
 #include "xmalloc.h"
@@ -507,102 +504,4 @@ theme_load(struct theme *out, const char *path, char **cause)
 out:
 	ynode_free(root);
 	return rc;
-}
-
-char *
-theme_find(const char *name, char **cause)
-{
-	char		**dirs, *path, *tried;
-	struct stat	  st;
-	size_t		  i, len = strlen(name);
-
-	if (strchr(name, '/') != NULL ||
-	    (len > 5 && strcmp(name + len - 5, ".yaml") == 0)) {
-		if (stat(name, &st) == -1) {
-			*cause = xasprintf("theme %s: %s", name, strerror(errno));
-			return NULL;
-		}
-		return xstrdup(name);
-	}
-	if (len == 0 || name[0] == '.') {
-		*cause = xasprintf("theme '%s': not a theme name", name);
-		return NULL;
-	}
-	dirs = paths_theme_dirs();
-	tried = xstrdup("");
-	for (i = 0; dirs[i] != NULL; i++) {
-		path = xasprintf("%s/%s.yaml", dirs[i], name);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			free(tried);
-			paths_list_free(dirs);
-			return path;
-		}
-		free(path);
-		path = xasprintf("%s%s%s", tried, i > 0 ? ", " : "", dirs[i]);
-		free(tried);
-		tried = path;
-	}
-	*cause = xasprintf("theme '%s' not found (looked in %s)", name, tried);
-	free(tried);
-	paths_list_free(dirs);
-	return NULL;
-}
-
-static int
-theme_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-char **
-theme_names(size_t *np)
-{
-	char		**dirs, **names = NULL, *name;
-	DIR		 *d;
-	struct dirent	 *de;
-	size_t		  i, j, n = 0, len;
-
-	dirs = paths_theme_dirs();
-	for (i = 0; dirs[i] != NULL; i++) {
-		if ((d = opendir(dirs[i])) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			len = strlen(de->d_name);
-			if (len <= 5 || de->d_name[0] == '.' ||
-			    strcmp(de->d_name + len - 5, ".yaml") != 0)
-				continue;
-			name = xstrndup(de->d_name, len - 5);
-			for (j = 0; j < n; j++) {
-				if (strcmp(names[j], name) == 0)
-					break;
-			}
-			if (j < n) {
-				free(name);
-				continue;
-			}
-			names = xreallocarray(names, n + 2, sizeof *names);
-			names[n++] = name;
-		}
-		closedir(d);
-	}
-	paths_list_free(dirs);
-	if (names == NULL)
-		names = xcalloc(1, sizeof *names);
-	else
-		qsort(names, n, sizeof *names, theme_name_cmp);
-	names[n] = NULL;
-	*np = n;
-	return names;
-}
-
-void
-theme_names_free(char **names)
-{
-	size_t	i;
-
-	if (names == NULL)
-		return;
-	for (i = 0; names[i] != NULL; i++)
-		free(names[i]);
-	free(names);
 }

@@ -94,17 +94,4 @@ void		 theme_256_rgb(int idx, int *r, int *g, int *b);
 /* Nearest of the first n (8 or 16) colours, for smaller terminals. */
 int		 theme_reduce(int idx, int n);
 
-/*
- * Finds a theme: a value containing '/' or ending ".yaml" is a file;
- * otherwise NAME.yaml is searched in paths_theme_dirs() (the user's
- * ~/.config/exectop/themes, the source tree's or the installed data
- * directory's themes next to the binary, then ./themes).  Returns the
- * malloc'd path, or NULL with *cause.
- */
-char		*theme_find(const char *name, char **cause);
-/* Names of every theme in those directories, sorted, without
- * duplicates; NULL-terminated, free with theme_names_free(). */
-char		**theme_names(size_t *n);
-void		 theme_names_free(char **);
-
 #endif

@@ -49,6 +49,7 @@
 #include "baseline.h"
 #include "ingest.h"
 #include "model.h"
+#include "paths.h"
 #include "tui_int.h"
 #include "xmalloc.h"
 
@@ -901,7 +902,7 @@ tui_free(struct tui *t)
 	free(t->cfg_error);
 	view_free(&t->view);
 	theme_free(&t->theme);
-	theme_names_free(t->theme_names);
+	paths_list_free(t->theme_names);
 	free(t->sel_id);
 	free(t->detail_id);
 	free(t->status);
@@ -965,7 +966,7 @@ tui_run(const struct tui_opts *opts)
 		cause = NULL;
 		theme_builtin(&t.theme, t.mono);
 	}
-	t.theme_names = theme_names(&t.ntheme_names);
+	t.theme_names = paths_theme_names(&t.ntheme_names);
 
 	lim.window = t.cfg.window;
 	lim.max_executors = t.cfg.max_executors;

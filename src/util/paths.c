@@ -1,10 +1,14 @@
 /*
  * paths.c - locating the shipped data (default config, demo baseline,
  * themes) relative to the running binary, and the user's config
- * directory (XDG).  See paths.h for the layouts.
+ * directory (XDG), and finding a theme by name.  See paths.h for the
+ * layouts.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -203,4 +207,96 @@ paths_list_free(char **list)
 	for (i = 0; list[i] != NULL; i++)
 		free(list[i]);
 	free(list);
+}
+
+char *
+paths_theme_find(const char *name, char **cause)
+{
+	char		**dirs, *path, *tried;
+	struct stat	  st;
+	size_t		  i, len = strlen(name);
+
+	if (strchr(name, '/') != NULL ||
+	    (len > 5 && strcmp(name + len - 5, ".yaml") == 0)) {
+		if (stat(name, &st) == -1) {
+			*cause = xasprintf("theme %s: %s", name, strerror(errno));
+			return NULL;
+		}
+		return xstrdup(name);
+	}
+	if (len == 0 || name[0] == '.') {
+		*cause = xasprintf("theme '%s': not a theme name", name);
+		return NULL;
+	}
+	dirs = paths_theme_dirs();
+	tried = xstrdup("");
+	for (i = 0; dirs[i] != NULL; i++) {
+		path = xasprintf("%s/%s.yaml", dirs[i], name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			free(tried);
+			paths_list_free(dirs);
+			return path;
+		}
+		free(path);
+		path = xasprintf("%s%s%s", tried, i > 0 ? ", " : "", dirs[i]);
+		free(tried);
+		tried = path;
+	}
+	*cause = xasprintf("theme '%s' not found (looked in %s)", name, tried);
+	free(tried);
+	paths_list_free(dirs);
+	return NULL;
+}
+
+static int
+paths_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+paths_theme_names(size_t *np)
+{
+	char		**dirs, **names = NULL, *name;
+	DIR		 *d;
+	struct dirent	 *de;
+	size_t		  i, j, n = 0, len;
+
+	dirs = paths_theme_dirs();
+	for (i = 0; dirs[i] != NULL; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (len <= 5 || de->d_name[0] == '.' ||
+			    strcmp(de->d_name + len - 5, ".yaml") != 0)
+				continue;
+			name = xstrndup(de->d_name, len - 5);
+			for (j = 0; j < n; j++) {
+				if (strcmp(names[j], name) == 0)
+					break;
+			}
+			if (j < n) {
+				free(name);
+				continue;
+			}
+			names = xreallocarray(names, n + 2, sizeof *names);
+			names[n++] = name;
+		}
+		closedir(d);
+	}
+	paths_list_free(dirs);
+	if (names == NULL)
+		names = xcalloc(1, sizeof *names);
+	else
+		qsort(names, n, sizeof *names, paths_name_cmp);
+	names[n] = NULL;
+	*np = n;
+	return names;
+}
+
+bool
+paths_theme_builtin(const char *name)
+{
+	return strcmp(name, "default") == 0 || strcmp(name, "mono") == 0;
 }

@@ -166,6 +166,11 @@ Test(install, installs_runs_outside_the_tree_and_uninstalls)
 	expect_line(out, want);
 	free(want);
 	free(out);
+	/* The TUI's own lookup rule: a name starting with '.' is refused. */
+	cr_assert_eq(inst_run("", "config --theme .light", &out, NULL), 0);
+	expect_line(out, "# theme: .light (--theme): theme '.light': not a "
+	    "theme name");
+	free(out);
 
 	/* A report from outside the tree, gated on the installed baseline. */
 	p = tu_fmt("%s '%s' gen --records 2000 --seed 5 --slow D1-Q2:3 > "

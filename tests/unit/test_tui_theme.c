@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 
 #include "../../src/tui/theme.h"
+#include "paths.h"
 #include "testutil.h"
 
 static short
@@ -269,25 +270,25 @@ Test(tui_theme, find_by_name_and_path)
 	bool		 dflt = false, light = false, mono = false;
 
 	cr_assert_eq(chdir(tu_root()), 0);
-	p = theme_find("light", &cause);
+	p = paths_theme_find("light", &cause);
 	cr_assert_not_null(p, "%s", cause);
 	cr_expect_not_null(strstr(p, "themes/light.yaml"), "%s", p);
 	free(p);
-	p = theme_find("themes/mono.yaml", &cause);
+	p = paths_theme_find("themes/mono.yaml", &cause);
 	cr_assert_not_null(p);
 	cr_expect_str_eq(p, "themes/mono.yaml");
 	free(p);
-	cr_expect_null(theme_find("no-such-theme", &cause));
+	cr_expect_null(paths_theme_find("no-such-theme", &cause));
 	cr_expect_not_null(strstr(cause, "not found"), "%s", cause);
 	free(cause);
 	cause = NULL;
-	cr_expect_null(theme_find("/nonexistent/t.yaml", &cause));
+	cr_expect_null(paths_theme_find("/nonexistent/t.yaml", &cause));
 	free(cause);
 	cause = NULL;
-	cr_expect_null(theme_find("../etc", &cause));
+	cr_expect_null(paths_theme_find("../etc", &cause));
 	free(cause);
 
-	names = theme_names(&n);
+	names = paths_theme_names(&n);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			cr_expect_lt(strcmp(names[i - 1], names[i]), 0);
@@ -297,5 +298,5 @@ Test(tui_theme, find_by_name_and_path)
 	}
 	cr_expect(dflt && light && mono);
 	cr_expect_null(names[n]);
-	theme_names_free(names);
+	paths_list_free(names);
 }
