@@ -263,7 +263,7 @@ catchup_free(struct catchup *c)
 		for (t = 0; t < c->started; t++)
 			pthread_join(c->tid[t], NULL);
 		for (i = 0; i < c->p.ahead; i++)
-			batch_release(&c->p.ring[i]);
+			batch_free(&c->p.ring[i]);
 		free(c->p.ring);
 		pthread_cond_destroy(&c->p.cond);
 		pthread_mutex_destroy(&c->p.lock);

@@ -142,23 +142,27 @@ batch_parse(struct batch *b, struct record *rec, size_t max_line)
 	}
 }
 
+/* Empties b for its next use; its buffers stay allocated, so the read
+ * and the results reuse memory already mapped (no page faults, no mmap
+ * and munmap per batch). */
 void
 batch_release(struct batch *b)
 {
-	free(b->data);
-	b->data = NULL;
 	b->len = 0;
 	b->overlong = false;
 	b->done = 0;
 	b->lines = 0;
+	b->nent = b->nmeth = b->nstr = 0;
+}
+
+void
+batch_free(struct batch *b)
+{
+	free(b->data);
 	free(b->ent);
 	free(b->meth);
 	free(b->str);
-	b->ent = NULL;
-	b->meth = NULL;
-	b->str = NULL;
-	b->nent = b->nmeth = b->nstr = 0;
-	b->capent = b->capmeth = b->capstr = 0;
+	memset(b, 0, sizeof *b);
 }
 
 void *
@@ -292,7 +296,13 @@ reader_next(struct reader *r, struct batch *b, size_t max_line)
 			b->overlong = true;
 			return 1;
 		}
-		buf = xmalloc(cap);
+		if (b->datacap < cap || b->datacap > 2 * cap) {
+			/* (a buffer grown for a long line is given back) */
+			free(b->data);
+			b->data = xmalloc(cap);
+			b->datacap = cap;
+		}
+		buf = b->data;
 		if (r->ncarry > 0)
 			memcpy(buf, r->carry, r->ncarry);
 		len = r->ncarry;
@@ -303,20 +313,19 @@ reader_next(struct reader *r, struct batch *b, size_t max_line)
 			if ((n = reader_read(r, buf + len, cap - len)) > 0)
 				len += (size_t)n;
 		}
-		if (len == 0) {
-			free(buf);
+		if (len == 0)
 			continue;
-		}
 		nl = memrchr(buf, '\n', len);
 		if (nl == NULL && !r->eof) {
 			/* One line fills the whole buffer. */
 			if (len > max_line) {
-				free(buf);
 				r->skipping = true;
 				continue;
 			}
 			r->carry = buf;		/* keep reading into a bigger buffer */
 			r->ncarry = len;
+			b->data = NULL;
+			b->datacap = 0;
 			cap = len * 2;
 			continue;
 		}
@@ -326,7 +335,6 @@ reader_next(struct reader *r, struct batch *b, size_t max_line)
 			memcpy(r->carry, nl + 1, r->ncarry);
 			len = (size_t)(nl + 1 - buf);
 		}
-		b->data = buf;
 		b->len = len;
 		return 1;
 	}
@@ -418,6 +426,8 @@ ingest_file_parallel(const char *path, struct model *m, size_t max_line,
 	for (t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
 	free(tid);
+	for (t = 0; t < p.ahead; t++)
+		batch_free(&p.ring[t]);
 	free(p.ring);
 	free(r.carry);
 	record_free(&rec);

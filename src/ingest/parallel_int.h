@@ -54,7 +54,7 @@ struct pmethod {
 
 struct batch {
 	char		*data;		/* whole lines, owned */
-	size_t		 len;
+	size_t		 len, datacap;
 	bool		 overlong;	/* stands for one line over max_line */
 
 	/* Results, filled by a worker. */
@@ -72,7 +72,8 @@ struct batch {
 /*
  * Batches live in a ring of `ahead` slots.  The calling thread reads batch
  * nread into its slot, workers parse batches next..nread-1, and the calling
- * thread applies batch `applied` once it is done and frees its slot.
+ * thread applies batch `applied` once it is done and empties its slot
+ * (its buffers are kept for the next batch: no page faults per batch).
  * (In catchup.c a reader thread reads and the UI thread applies.)
  */
 struct pool {
@@ -109,8 +110,10 @@ void	 batch_parse(struct batch *, struct record *, size_t max_line);
 /* Applies a parsed batch to the model; line numbers continue from base. */
 void	 batch_apply(struct batch *, struct model *, const char *name,
 	    uint64_t base);
-/* Frees a batch's data and results; the slot can be filled again. */
+/* Empties a batch, keeping its buffers; the slot can be filled again. */
 void	 batch_release(struct batch *);
+/* Frees a batch's data and results. */
+void	 batch_free(struct batch *);
 /* A parser thread of the pool (arg: the struct pool). */
 void	*pool_worker(void *);
 /* Fills b with the next whole lines; returns 0 when there is nothing
