@@ -22,9 +22,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,13 +463,16 @@ struct rp {
 	uint32_t		 mseen;
 	size_t			 melem;		/* elements of method_calls so far */
 	uint32_t		 objs;		/* objects opened so far */
-	uint32_t		 obj[RP_MAX_DEPTH + 2];	/* the object at each depth */
+	bool			 plain;		/* no byte >= 0x80, no \u0000 */
 
 	bool			 hard;		/* invalid_json found by us */
 	enum reject_reason	 why;
 	uint64_t		 rank;
 	char			*detail;
 	size_t			 dlen;
+
+	/* Last, not cleared per line: obj[d] is set when a map opens at d. */
+	uint32_t		 obj[RP_MAX_DEPTH + 2];	/* the object at each depth */
 };
 
 static const char *rp_mfield_names[] = {
@@ -674,10 +679,16 @@ rp_hex4(const char *s)
  * backslash starts an escape.  0 when fine.
  */
 static int
-rp_check_raw(const char *buf, size_t len, const char **what)
+rp_check_raw(const char *buf, size_t len, const char **what, bool *plain)
 {
 	const char	*p, *end = buf + len;
 	long		 v, w;
+	unsigned char	 hi = 0;
+	size_t		 i;
+
+	for (i = 0; i < len; i++)
+		hi |= (unsigned char)buf[i];
+	*plain = hi < 0x80;
 
 	if (memchr(buf, '\v', len) != NULL || memchr(buf, '\f', len) != NULL) {
 		*what = "invalid character";
@@ -694,6 +705,8 @@ rp_check_raw(const char *buf, size_t len, const char **what)
 			continue;
 		}
 		p += 6;
+		if (v == 0)
+			*plain = false;
 		if (v >= 0xdc00 && v <= 0xdfff) {
 			*what = "invalid Unicode '\\uDC..'";
 			return -1;
@@ -775,7 +788,8 @@ rp_string(struct rp *p, const struct rp_value *v, const char **out)
 	*out = NULL;
 	if (v->type == RT_NULL)
 		return 0;
-	if (v->type != RT_STRING || memchr(v->s, '\0', v->len) != NULL)
+	if (v->type != RT_STRING ||
+	    (!p->plain && memchr(v->s, '\0', v->len) != NULL))
 		return -1;
 	*out = rp_keep(p, v->s, v->len);
 	return *out == NULL ? -1 : 0;
@@ -808,7 +822,7 @@ rp_root_field(struct rp *p, const struct rp_value *v)
 			break;
 		}
 		if (v->len == 0 || v->len > RECORD_MAX_ID_BYTES ||
-		    memchr(v->s, '\0', v->len) != NULL) {
+		    (!p->plain && memchr(v->s, '\0', v->len) != NULL)) {
 			rp_reject(p, REJECT_INVALID_ID, RANK_ID,
 			    "executor_id is %s", v->len == 0 ? "empty" :
 			    memchr(v->s, '\0', v->len) != NULL ?
@@ -1021,6 +1035,75 @@ rp_boolean(void *ctx, int b)
 	return rp_value(ctx, &v);
 }
 
+/* Powers of ten that a double holds exactly. */
+static const double rp_pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/*
+ * The value of a number's text (valid JSON, checked by yajl) without
+ * strtod when that is exact: an integer of at most 18 digits, or a real
+ * whose digits make an integer m <= 2^53 scaled by 10^e with |e| <= 22:
+ * m and 10^e are exact doubles, so one IEEE multiply or divide rounds
+ * once, to the double strtod gives (Clinger's fast path).  -1 otherwise.
+ */
+static int
+rp_fast_number(const char *s, size_t len, struct rp_value *v)
+{
+	const char	*p = s, *end = s + len;
+	uint64_t	 m = 0;
+	int		 digits = 0, scale = 0, e = 0;
+	bool		 neg = false, eneg = false, real = false;
+	double		 d;
+
+#if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
+	return -1;	/* extended precision would round twice */
+#endif
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+	}
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 18)
+			return -1;
+		m = m * 10 + (uint64_t)(*p - '0');
+	}
+	if (p < end && *p == '.') {
+		real = true;
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++, scale++) {
+			if (++digits > 18)
+				return -1;
+			m = m * 10 + (uint64_t)(*p - '0');
+		}
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		real = true;
+		if (++p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		for (; p < end && *p >= '0' && *p <= '9'; p++) {
+			if (e > 1000)
+				return -1;
+			e = e * 10 + (*p - '0');
+		}
+	}
+	if (p != end || digits == 0)
+		return -1;
+	v->is_int = !real;
+	if (!real) {
+		v->i = neg ? -(long long)m : (long long)m;
+		v->d = (double)v->i;
+		return 0;
+	}
+	e = (eneg ? -e : e) - scale;
+	if (m > (UINT64_C(1) << 53) || e < -22 || e > 22)
+		return -1;
+	d = (double)m;
+	d = e < 0 ? d / rp_pow10[-e] : d * rp_pow10[e];
+	v->d = neg ? -d : d;
+	return 0;
+}
+
 /* The number's text, as jansson reads it: an integer (no '.', 'e' or
  * 'E') must fit a long long, a real must not overflow a double. */
 static int
@@ -1031,6 +1114,8 @@ rp_number_cb(void *ctx, const char *s, size_t len)
 	char		 small[64], *t = small, *end;
 	int		 rc;
 
+	if (rp_fast_number(s, len, &v) == 0)
+		return rp_value(p, &v);
 	if (len >= sizeof small)
 		t = xmalloc(len + 1);
 	memcpy(t, s, len);
@@ -1062,7 +1147,7 @@ rp_string_cb(void *ctx, const unsigned char *s, size_t len)
 	struct rp_value	v = { .type = RT_STRING, .s = (const char *)s,
 			    .len = len };
 
-	if (rp_check_utf8(s, len) == -1)
+	if (!((struct rp *)ctx)->plain && rp_check_utf8(s, len) == -1)
 		return rp_invalid(ctx, "invalid UTF-8 in a string");
 	return rp_value(ctx, &v);
 }
@@ -1100,9 +1185,10 @@ rp_map_key(void *ctx, const unsigned char *s, size_t len)
 	const char	*k = (const char *)s;
 	int		 f;
 
-	if (rp_check_utf8(s, len) == -1)
+	/* A plain line decodes to valid UTF-8 without NULs. */
+	if (!p->plain && rp_check_utf8(s, len) == -1)
 		return rp_invalid(p, "invalid UTF-8 in an object key");
-	if (memchr(s, '\0', len) != NULL)
+	if (!p->plain && memchr(s, '\0', len) != NULL)
 		return rp_invalid(p, "NUL byte in object key not supported");
 	if (p->skip != 0)
 		goto other;
@@ -1143,6 +1229,7 @@ record_parse(struct record *r, const char *buf, size_t len,
 	yajl_handle	 h;
 	yajl_status	 st;
 	const char	*what;
+	bool		 plain;
 	int		 k;
 
 	record_clear(r);
@@ -1162,13 +1249,14 @@ record_parse(struct record *r, const char *buf, size_t len,
 	r->success = true;
 	r->timestamp = NAN;
 
-	if (rp_check_raw(buf, len, &what) == -1) {
+	if (rp_check_raw(buf, len, &what, &plain) == -1) {
 		*why = REJECT_INVALID_JSON;
 		record_detail(detail, dlen, "%s", what);
 		return -1;
 	}
 
-	memset(&p, 0, sizeof p);
+	memset(&p, 0, offsetof(struct rp, obj));
+	p.plain = plain;
 	p.r = r;
 	p.rank = RANK_NONE;
 	p.key = RF_UNKNOWN;

@@ -295,6 +295,65 @@ Test(record_diff, generated_records)
 	}
 }
 
+/*
+ * Numbers of every shape the reader converts without strtod (up to 18
+ * digits, exponents near +-22) and just past it: the value read is the
+ * double strtod gives, bit for bit (sign of zero included), and jansson
+ * reads the same.
+ */
+Test(record_diff, numbers_exact)
+{
+	struct record		 r;
+	enum reject_reason	 why;
+	char			 num[64], line[160], detail[160];
+	size_t			 i, nd, dot, k, len;
+	double			 want;
+	int			 n;
+	bool			 real;
+
+	record_init(&r);
+	for (i = 0; i < 200000; i++) {
+		n = 0;
+		if (rnd(3) == 0)
+			num[n++] = '-';
+		nd = rnd(21) + 1;
+		dot = rnd(nd + 1);
+		for (k = 0; k < nd; k++) {
+			if (k == dot && k > 0 && rnd(2) == 0)
+				num[n++] = '.';
+			num[n++] = (char)('0' + (k == 0 && nd > 1 && (dot != 1 ||
+			    rnd(2)) ? rnd(9) + 1 : rnd(10)));
+		}
+		if (num[n - 1] == '.')
+			num[n++] = '0';
+		if (rnd(3) == 0)
+			n += sprintf(num + n, "%s%s%d", rnd(2) ? "e" : "E",
+			    rnd(3) == 0 ? "+" : rnd(2) ? "-" : "",
+			    (int)rnd(30));
+		num[n] = '\0';
+		/* a leading 0 is followed by '.', 'e' or nothing in JSON */
+		if (num[num[0] == '-'] == '0' && num[(num[0] == '-') + 1] >= '0' &&
+		    num[(num[0] == '-') + 1] <= '9')
+			continue;
+		len = (size_t)snprintf(line, sizeof line, "{\"executor_id\":\"x\","
+		    "\"memory_footprint_mb\":%s}", num);
+		expect_same(line, len);
+		real = strchr(num, '.') || strchr(num, 'e') || strchr(num, 'E');
+		if (record_parse(&r, line, len, &why, detail, sizeof detail) ==
+		    -1) {
+			/* only an integer beyond long long is refused */
+			cr_assert(!real && nd >= 19, "%s: %s: %s", num,
+			    record_reject_name(why), detail);
+			continue;
+		}
+		want = real ? strtod(num, NULL) : (double)strtoll(num, NULL, 10);
+		cr_assert(memcmp(&r.v[METRIC_MEM_FOOTPRINT], &want,
+		    sizeof want) == 0, "%s read as %.17g, strtod gives %.17g",
+		    num, r.v[METRIC_MEM_FOOTPRINT], want);
+	}
+	record_free(&r);
+}
+
 /* Byte-level damage to generated records: flips, deletions, insertions of
  * interesting bytes, truncation. */
 Test(record_diff, mutated_records)
