@@ -22,10 +22,23 @@ PKGS	 = ncursesw yaml-0.1 jansson yajl
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS	?= -O2 -g
+
+# pkg-config's $(1) (--cflags or --libs) for the packages $(2).  A missing
+# package stops make with pkg-config's own message, rather than compiling
+# on without the flags into a confusing error.
+pkg_missing = $(error $(shell pkg-config --print-errors --exists $(1) 2>&1 | \
+	    head -n 1) ('make deps' installs what the build needs and \
+	    'make test-deps' what the tests need))
+pkg_flags = $(if $(shell pkg-config --exists $(2) && echo ok),$(shell \
+	    pkg-config $(1) $(2)),$(call pkg_missing,$(2)))
+# Each asked once, when first needed (not for clean, deps, ...).
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg_flags,--cflags,$(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $(call pkg_flags,--libs,$(PKGS)))$(PKG_LIBS)
+TEST_LIBS = $(eval TEST_LIBS := $(call pkg_flags,--libs,criterion))$(TEST_LIBS)
+
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude \
-	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
-LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
-TEST_LIBS = $(shell pkg-config --libs criterion 2>/dev/null)
+	   $(PKG_CFLAGS) -MMD -MP
+LIBS	 = $(PKG_LIBS) -lm -lpthread
 
 SRCS	 = $(shell find src -name '*.c' | sort)
 MAIN_SRCS = $(sort $(wildcard src/cli/*.c))
@@ -37,8 +50,8 @@ TEST_HELPER_SRCS = $(wildcard tests/lib/*.c)
 TEST_HELPER_OBJS = $(TEST_HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps test-deps run test check check-python unit e2e asan clean bench eval \
-	fuzz fuzz-build fuzz-smoke valgrind soak
+.PHONY: all deps test-deps run test check check-python check-unit clean bench \
+	eval fuzz fuzz-build fuzz-smoke valgrind soak FORCE
 
 all: $(BUILD)/exectop
 
@@ -100,7 +113,7 @@ FUZZ_TARGETS = record config baseline theme
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(FUZZ_SAN) \
-	   -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+	   -Iinclude $(PKG_CFLAGS) -MMD -MP
 FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
@@ -150,7 +163,7 @@ $(BUILD)/bench/bench: tests/bench/bench.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $< -lutil -lpthread -lm
 $(BUILD)/bench/bare_parse: tests/bench/bare_parse.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 $(shell pkg-config --cflags jansson) -o $@ $< $(shell pkg-config --libs jansson)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 $(call pkg_flags,--cflags,jansson) -o $@ $< $(call pkg_flags,--libs,jansson)
 $(BUILD)/bench/frame: tests/bench/frame.c $(BUILD)/libexectop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc/tui -o $@ $< $(BUILD)/libexectop.a $(LIBS)
@@ -212,6 +225,13 @@ PYTHONDIR ?= $(shell $(PYTHON) -c 'import sys; p = "$(PREFIX)"; \
 PYMODS	 = $(sort $(wildcard python/exectop/*.py))
 
 $(BUILD)/obj/src/util/paths.o: ALL_CFLAGS += -DEXECTOP_DATADIR='"$(DATADIR)"'
+# paths.o holds DATADIR: the stamp holds the value it was built with and
+# is rewritten (so paths.o rebuilt) only when PREFIX or DATADIR changes.
+$(BUILD)/obj/src/util/paths.o: $(BUILD)/datadir.stamp
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+FORCE:
 
 .PHONY: install uninstall
 install: $(BUILD)/exectop

@@ -6,7 +6,10 @@
  * `config --print`, a report gated on the installed demo baseline, the
  * demo itself in tmux, the installed bash completion (subcommands,
  * options, values, theme names from the installed and the user's theme
- * dirs), and `make uninstall` removing every installed file.
+ * dirs), and `make uninstall` removing every installed file.  The
+ * Makefile's own rules: .PHONY names only targets, a missing pkg-config
+ * package stops make by name, a new PREFIX rebuilds the compiled-in
+ * DATADIR.
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -117,7 +120,7 @@ Test(install, installs_runs_outside_the_tree_and_uninstalls)
 {
 	struct stat	 st;
 	char		*p, *out = NULL, *err = NULL, *want;
-	size_t		 i;
+	size_t		 i, len;
 
 	for (i = 0; i < sizeof installed / sizeof installed[0]; i++) {
 		p = tu_fmt("%s/%s", in.stage, installed[i]);
@@ -125,6 +128,16 @@ Test(install, installs_runs_outside_the_tree_and_uninstalls)
 		free(p);
 	}
 	cr_expect_eq(access(in.bin, X_OK), 0);
+
+	/* The data dir compiled in as a fallback is this PREFIX's, even
+	 * though build/ was made for /usr/local first (the DATADIR stamp). */
+	p = tu_read_file(in.bin, &len);
+	cr_assert_not_null(p);
+	cr_expect(memmem(p, len, "/usr/share/exectop", 19) != NULL,
+	    "the installed binary lacks DATADIR /usr/share/exectop");
+	cr_expect(memmem(p, len, "/usr/local/share/exectop", 25) == NULL,
+	    "the installed binary holds the old DATADIR");
+	free(p);
 
 	/* --help and --version from outside the tree. */
 	cr_assert_eq(inst_run("", "--help", &out, &err), 0, "%s", err);
@@ -423,5 +436,45 @@ Test(install, editor_never_writes_the_installed_default)
 	free(after);
 	free(before);
 	free(path);
+	free(cmd);
+}
+
+/* Every .PHONY name is a target of the Makefile, and the test targets
+ * are declared phony. */
+Test(makefile, phony_names_are_targets)
+{
+	char	*cmd, *out = NULL, *err = NULL;
+
+	cmd = tu_fmt("cd '%s' && awk '/^\\.PHONY:/ { on = 1 } on { for (i = 1; "
+	    "i <= NF; i++) if ($i != \"\\\\\" && $i != \".PHONY:\") p[$i] = 1; "
+	    "on = /\\\\$/ } /^[A-Za-z0-9_-]+:/ { n = $1; sub(/:.*/, \"\", n); "
+	    "t[n] = 1 } END { for (x in p) if (!(x in t)) print \"phony, no "
+	    "target: \" x; split(\"check check-unit valgrind fuzz-smoke\", w, "
+	    "\" \"); for (i in w) if (!(w[i] in p)) print \"not phony: \" "
+	    "w[i] }' Makefile", tu_root());
+	cr_assert_eq(tu_run(cmd, &out, &err), 0, "%s", err);
+	cr_expect_str_eq(out, "", "%s", out);
+	free(out);
+	free(err);
+	free(cmd);
+}
+
+/* A package pkg-config does not know stops the build with its name, not
+ * with a compiler error about a missing header later. */
+Test(makefile, missing_package_is_named)
+{
+	char	*cmd, *out = NULL, *err = NULL;
+	int	 st;
+
+	cmd = tu_fmt("cd '%s' && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "
+	    "--no-print-directory -n -B BUILD=build-nosuch PKGS='ncursesw "
+	    "exectop-no-such-pkg' build-nosuch/obj/src/util/xmalloc.o",
+	    tu_root());
+	st = tu_run(cmd, &out, &err);
+	cr_expect_eq(st, 2, "make went on (exit %d): %s", st, out);
+	cr_expect_not_null(strstr(err, "exectop-no-such-pkg"), "%s", err);
+	cr_expect_not_null(strstr(err, "make deps"), "%s", err);
+	free(out);
+	free(err);
 	free(cmd);
 }
