@@ -45,7 +45,8 @@ struct inst {
 static struct inst in;
 
 /* make with the parent make's flags removed (a nested make under `make
- * test` must not inherit its jobserver or variables). */
+ * test` must not inherit its jobserver or variables); one at a time, as
+ * PREFIX=/usr rebuilds paths.o in the shared build directory. */
 static int
 run_make(const char *target, char **out)
 {
@@ -53,8 +54,8 @@ run_make(const char *target, char **out)
 	int	 st;
 
 	cmd = tu_fmt("cd '%s' && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "
-	    "make --no-print-directory %s DESTDIR='%s' PREFIX=/usr 2>&1",
-	    tu_root(), target, in.stage);
+	    "flock Makefile make --no-print-directory %s DESTDIR='%s' "
+	    "PREFIX=/usr 2>&1", tu_root(), target, in.stage);
 	st = tu_run(cmd, out, &err);
 	free(cmd);
 	free(err);
