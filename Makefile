@@ -190,7 +190,9 @@ bench:
 	$(PYTHON) python/bench/overhead.py $(CURDIR)/$(BUILD)/exectop \
 	    > $(BUILD)/bench/python.md
 	cp $(BUILD)/bench/python.md python/bench/results.md
-	sh tests/bench/side_by_side.sh $(CURDIR)/$(BUILD)/exectop $(CURDIR)/$(BUILD)/bench
+	sh tests/bench/side_by_side.sh $(CURDIR)/$(BUILD)/exectop $(CURDIR)/$(BUILD)/bench \
+	    $(if $(BENCH),200000,200000 2000000)
+	{ echo; cat $(BUILD)/bench/side.md; } >> tests/bench/results.md
 
 # ---------------------------------------------------------------------------
 # install / uninstall (issue 6)

@@ -48,8 +48,14 @@ if [ "$mode" = test ]; then
 	need_cmd localedef locales
 fi
 
-# make bench drives the TUI in tmux.
-[ "$mode" = bench ] && need_cmd tmux tmux
+# make bench drives the TUI in tmux; its side-by-side rows run Python and
+# DuckDB (npm's @duckdb/node-api, installed by the bench into build/bench).
+if [ "$mode" = bench ]; then
+	need_cmd tmux tmux
+	need_cmd python3 python3
+	need_cmd node nodejs
+	need_cmd npm npm
+fi
 
 # test_record_diff reads ISO timestamps under de_DE.UTF-8 (issue 10).
 comma_locale() {
