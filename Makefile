@@ -49,6 +49,8 @@ TEST_SRCS = $(sort $(wildcard tests/unit/test_*.c tests/e2e/test_*.c))
 TEST_HELPER_SRCS = $(wildcard tests/lib/*.c)
 TEST_HELPER_OBJS = $(TEST_HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+# Tests see include/, tests/lib, and src/ only for tests/lib/internal.h.
+TEST_INC = -Itests/lib -Isrc
 
 .PHONY: all deps test-deps run test check check-python check-unit clean bench \
 	eval fuzz fuzz-build fuzz-smoke valgrind soak FORCE
@@ -84,7 +86,7 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libexectop.a $(TEST_HELPER_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TEST_HELPER_OBJS) $(BUILD)/libexectop.a $(LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_INC) -o $@ $< $(TEST_HELPER_OBJS) $(BUILD)/libexectop.a $(LIBS) $(TEST_LIBS)
 
 # check: every test binary, each run to the end; fails if any failed.
 check: $(BUILD)/exectop $(TEST_BINS)
@@ -126,7 +128,7 @@ $(FUZZ_BUILD)/libexectop.a: $(FUZZ_LIB_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libexectop.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(TEST_INC) -fsanitize=fuzzer -o $@ $< \
 	    $(FUZZ_BUILD)/libexectop.a $(LIBS)
 
 fuzz-build: $(FUZZ_BINS)
@@ -166,7 +168,7 @@ $(BUILD)/bench/bare_parse: tests/bench/bare_parse.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 $(call pkg_flags,--cflags,jansson) -o $@ $< $(call pkg_flags,--libs,jansson)
 $(BUILD)/bench/frame: tests/bench/frame.c $(BUILD)/libexectop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc/tui -o $@ $< $(BUILD)/libexectop.a $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_INC) -o $@ $< $(BUILD)/libexectop.a $(LIBS)
 
 # `make eval`: the regression detector on issue 9's realistic stream,
 # measured against its targets (tests/eval/eval.c; not part of `make test`).

@@ -28,10 +28,9 @@
 #include "analysis.h"
 #include "baseline.h"
 #include "config.h"
+#include "internal.h"
 #include "model.h"
 #include "record.h"
-#include "tui_int.h"
-#include "view.h"
 
 static double
 now_ms(void)

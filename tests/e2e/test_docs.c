@@ -6,6 +6,7 @@
  * `?` screen draws), every configuration key with the default that
  * `exectop config --print` reports, the environment variables, the exit
  * statuses and the version.  The README shows the browser screenshot.
+ * Tests include only public headers and the declared tests/lib ones.
  */
 #include <criterion/criterion.h>
 #include <ctype.h>
@@ -14,7 +15,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "../../src/tui/tui_int.h"
+#include "internal.h"
 
 static const char *const commands[] = { "", "report", "baseline", "gen",
 	"demo", "config" };
@@ -295,4 +296,23 @@ Test(docs, readme_shows_the_report_screenshot)
 	free(png);
 	free(readme);
 	free(p);
+}
+
+/* Tests, benchmarks and fuzz targets include public headers (include/),
+ * the helpers of tests/lib and tests/lib/internal.h: no path into src/,
+ * and src/'s own headers only through internal.h. */
+Test(docs, tests_include_only_declared_headers)
+{
+	char	*cmd, *out = NULL, *err = NULL;
+
+	cmd = tu_fmt("cd '%s' && grep -rnE '^[[:space:]]*#[[:space:]]*include"
+	    "[[:space:]]*\"([.][.]/)+src/|^[[:space:]]*#[[:space:]]*include"
+	    "[[:space:]]*\"(tui|cli|config|ingest|model|report|stats|util|gen|"
+	    "analysis)/' tests --include='*.c' --include='*.h' | grep -v "
+	    "'^tests/lib/internal.h:'", tu_root());
+	tu_run(cmd, &out, &err);
+	cr_expect_str_eq(out, "", "undeclared internal includes:\n%s", out);
+	free(out);
+	free(err);
+	free(cmd);
 }

@@ -30,25 +30,21 @@
 #include "record.h"
 #include "testutil.h"
 
-static char	*dir;
 static char	*fifo;
 
 static void
 setup(void)
 {
-	dir = tu_tmpdir();
-	fifo = tu_fmt("%s/in.fifo", dir);
+	tu_dir_setup_isolated();
+	fifo = tu_path("in.fifo");
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
-	setenv("XDG_CONFIG_HOME", dir, 1);
-	setenv("HOME", dir, 1);
 	signal(SIGPIPE, SIG_IGN);
 }
 
 static void
 teardown(void)
 {
-	tu_rmtree(dir);
-	free(dir);
+	tu_dir_teardown();
 	free(fifo);
 }
 

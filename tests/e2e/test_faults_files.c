@@ -25,25 +25,21 @@
 #include "record.h"
 #include "testutil.h"
 
-static char	*dir;
 static char	*log_path;
 
 static void
 setup(void)
 {
-	dir = tu_tmpdir();
+	tu_dir_setup_isolated();
 	/* Others (the unreadable test's unprivileged child) must get in. */
-	chmod(dir, 0755);
-	log_path = tu_fmt("%s/app.log", dir);
-	setenv("XDG_CONFIG_HOME", dir, 1);
-	setenv("HOME", dir, 1);
+	chmod(tu_dir, 0755);
+	log_path = tu_path("app.log");
 }
 
 static void
 teardown(void)
 {
-	tu_rmtree(dir);
-	free(dir);
+	tu_dir_teardown();
 	free(log_path);
 }
 
@@ -235,7 +231,7 @@ Test(faults_files, replaced_while_catching_up)
 {
 	struct model	*m = model_create(NULL);
 	struct source	*s;
-	char		*cause = NULL, *tmp = tu_fmt("%s/app.log.new", dir);
+	char		*cause = NULL, *tmp = tu_fmt("%s/app.log.new", tu_dir);
 	int		 i;
 
 	append(log_path, "big", 0, 100000);
@@ -307,7 +303,7 @@ Test(faults_files, directory_then_file)
 	model_free(m);
 
 	/* The binary: exit 2 naming the path. */
-	d = tu_fmt("%s/d", dir);
+	d = tu_fmt("%s/d", tu_dir);
 	cr_assert_eq(mkdir(d, 0755), 0);
 	cmd = tu_fmt("'%s' report '%s'", tu_exectop(), d);
 	cr_assert_eq(tu_run(cmd, &out, &err), 2);

@@ -32,7 +32,6 @@
 
 #include "testutil.h"
 
-static char	*dir;
 static char	*src;		/* a stream of 2,000 executors */
 
 static void
@@ -40,10 +39,8 @@ setup(void)
 {
 	char	*cmd;
 
-	dir = tu_tmpdir();
-	setenv("XDG_CONFIG_HOME", dir, 1);
-	setenv("HOME", dir, 1);
-	src = tu_fmt("%s/s.jsonl", dir);
+	tu_dir_setup_isolated();
+	src = tu_path("s.jsonl");
 	cmd = tu_fmt("'%s' gen --records 4000 --executors 2000 > '%s'",
 	    tu_exectop(), src);
 	cr_assert_eq(tu_run(cmd, NULL, NULL), 0);
@@ -56,14 +53,13 @@ teardown(void)
 	char	*m;
 
 	/* A failed assertion may have left a test's mount behind. */
-	m = tu_fmt("%s/ro", dir);
+	m = tu_fmt("%s/ro", tu_dir);
 	umount2(m, MNT_DETACH);
 	free(m);
-	m = tu_fmt("%s/full", dir);
+	m = tu_fmt("%s/full", tu_dir);
 	umount2(m, MNT_DETACH);
 	free(m);
-	tu_rmtree(dir);
-	free(dir);
+	tu_dir_teardown();
 	free(src);
 }
 
@@ -81,7 +77,7 @@ struct run {
 static void
 run(char *const args[], int out_fd, long fsize_limit, struct run *r)
 {
-	char		*epath = tu_fmt("%s/.stderr", dir);
+	char		*epath = tu_fmt("%s/.stderr", tu_dir);
 	int		 efd, status;
 	pid_t		 pid;
 	struct rlimit	 rl;
@@ -172,8 +168,8 @@ expect_failed(struct run *r, const char *target, const char *old,
 
 Test(faults_output, missing_directory_is_created)
 {
-	char	*out = tu_fmt("%s/a/b/c/report.html", dir);
-	char	*bl = tu_fmt("%s/x/y/base.yaml", dir);
+	char	*out = tu_fmt("%s/a/b/c/report.html", tu_dir);
+	char	*bl = tu_fmt("%s/x/y/base.yaml", tu_dir);
 	char	*a1[] = { "exectop", "report", "-f", "html", "-o", out, src, NULL };
 	char	*a2[] = { "exectop", "baseline", "-o", bl, src, NULL };
 	struct run r;
@@ -213,8 +209,8 @@ mount_tmpfs(const char *path, int kb, bool ro)
  * allowed (root ignores file modes), else mode 0555. */
 Test(faults_output, read_only_directory)
 {
-	char	*ro = tu_fmt("%s/ro", dir), *target = tu_fmt("%s/ro/r.json", dir);
-	char	*bl = tu_fmt("%s/ro/base.yaml", dir);
+	char	*ro = tu_fmt("%s/ro", tu_dir), *target = tu_fmt("%s/ro/r.json", tu_dir);
+	char	*bl = tu_fmt("%s/ro/base.yaml", tu_dir);
 	char	*a1[] = { "exectop", "report", "-o", target, src, NULL };
 	char	*a2[] = { "exectop", "baseline", "-o", bl, src, NULL };
 	struct run r;
@@ -257,9 +253,9 @@ Test(faults_output, read_only_directory)
 /* A full filesystem: fprintf succeeds, the error comes at flush/close. */
 Test(faults_output, full_disk)
 {
-	char	*full = tu_fmt("%s/full", dir);
-	char	*target = tu_fmt("%s/full/r.html", dir);
-	char	*bl = tu_fmt("%s/full/base.yaml", dir);
+	char	*full = tu_fmt("%s/full", tu_dir);
+	char	*target = tu_fmt("%s/full/r.html", tu_dir);
+	char	*bl = tu_fmt("%s/full/base.yaml", tu_dir);
 	char	*a1[] = { "exectop", "report", "-f", "html", "-o", target, src,
 		    NULL };
 	char	*a2[] = { "exectop", "baseline", "-o", bl, src, NULL };
@@ -289,7 +285,7 @@ Test(faults_output, full_disk)
  * temporary file behind; it must get EFBIG and clean up instead. */
 Test(faults_output, short_write_file_size_limit)
 {
-	char	*target = tu_fmt("%s/r.md", dir), *bl = tu_fmt("%s/b.yaml", dir);
+	char	*target = tu_fmt("%s/r.md", tu_dir), *bl = tu_fmt("%s/b.yaml", tu_dir);
 	char	*a1[] = { "exectop", "report", "-f", "markdown", "-o", target,
 		    src, NULL };
 	char	*a2[] = { "exectop", "baseline", "-o", bl, src, NULL };
@@ -335,8 +331,8 @@ Test(faults_output, sigpipe_clean_error)
  * a regular file (as root, "-o /dev/null" must not replace /dev/null). */
 Test(faults_output, output_to_fifo_or_device_is_not_replaced)
 {
-	char		*fifo = tu_fmt("%s/out.fifo", dir);
-	char		*dev = tu_fmt("%s/null", dir);
+	char		*fifo = tu_fmt("%s/out.fifo", tu_dir);
+	char		*dev = tu_fmt("%s/null", tu_dir);
 	char		*a1[] = { "exectop", "report", "-o", fifo, src, NULL };
 	char		*a2[] = { "exectop", "report", "-o", dev, src, NULL };
 	struct run	 r;

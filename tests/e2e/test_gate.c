@@ -14,38 +14,15 @@
 #include "testutil.h"
 #include "tmux.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(gate, .init = setup, .fini = teardown, .timeout = 120);
-
-static char *
-in_dir(const char *name, const char *data)
-{
-	char	*p = tu_fmt("%s/%s", dir, name);
-
-	tu_write_file(p, data, strlen(data), 0);
-	return p;
-}
+TestSuite(gate, .init = tu_dir_setup, .fini = tu_dir_teardown,
+    .timeout = 120);
 
 /* Runs report -f junit -o r.xml on path; checks status 3, the reason on
  * stderr and the failed "input" test case in the JUnit file. */
 static void
 expect_no_valid_record(const char *path)
 {
-	char	*cmd, *err = NULL, *xml, *xp = tu_fmt("%s/r.xml", dir);
+	char	*cmd, *err = NULL, *xml, *xp = tu_fmt("%s/r.xml", tu_dir);
 	int	 st;
 
 	cmd = tu_fmt("'%s' report -f junit -o '%s' '%s'", tu_exectop(), xp,
@@ -67,7 +44,7 @@ expect_no_valid_record(const char *path)
 
 Test(gate, empty_input_fails_with_status_3)
 {
-	char	*p = in_dir("empty.jsonl", "");
+	char	*p = tu_put("empty.jsonl", "");
 
 	expect_no_valid_record(p);
 	free(p);
@@ -75,7 +52,7 @@ Test(gate, empty_input_fails_with_status_3)
 
 Test(gate, garbage_fails_with_status_3_and_warns)
 {
-	char	*p = in_dir("junk.jsonl", "garbage\n{\"no_id\":1}\n[1]\n");
+	char	*p = tu_put("junk.jsonl", "garbage\n{\"no_id\":1}\n[1]\n");
 	char	*cmd, *err = NULL;
 
 	expect_no_valid_record(p);
@@ -92,7 +69,7 @@ Test(gate, garbage_fails_with_status_3_and_warns)
 
 Test(gate, invalid_records_warn_and_max_invalid_fails)
 {
-	char	*p = in_dir("mixed.jsonl",
+	char	*p = tu_put("mixed.jsonl",
 	    "{\"executor_id\":\"A\",\"execution_time_ms\":10}\n"
 	    "not json\n"
 	    "{\"executor_id\":\"A\",\"execution_time_ms\":\"x\"}\n"
@@ -139,34 +116,64 @@ missing_setup(void)
 
 	cmd = tu_fmt("cd '%s' && E='%s' && $E gen --records 400 > run.jsonl && "
 	    "$E baseline -o b.yaml run.jsonl 2>/dev/null && "
-	    "grep -v -e '\"D1-Q3\"' -e '\"D2-Q1\"' run.jsonl > cur.jsonl", dir,
+	    "grep -v -e '\"D1-Q3\"' -e '\"D2-Q1\"' run.jsonl > cur.jsonl", tu_dir,
 	    tu_exectop());
 	cr_assert_eq(tu_run(cmd, NULL, &err), 0, "%s: %s", cmd, err);
 	free(cmd);
 	free(err);
 }
 
+/* `report -b b.yaml ARGS SRC` in the test directory: checks the exit
+ * status, returns stdout; *err gets stderr. */
 static char *
-report_of(const char *args, int want, char **err)
+report_of(const char *args, const char *src, int want, char **err)
 {
 	char	*cmd, *out = NULL;
 	int	 st;
 
-	cmd = tu_fmt("cd '%s' && '%s' report -b b.yaml %s cur.jsonl", dir,
-	    tu_exectop(), args);
+	*err = NULL;
+	cmd = tu_fmt("cd '%s' && '%s' report -b b.yaml %s %s", tu_dir,
+	    tu_exectop(), args, src);
 	st = tu_run(cmd, &out, err);
 	cr_assert_eq(st, want, "%s: exit %d: %s", cmd, st, *err);
 	free(cmd);
 	return out;
 }
 
+/* r.xml agrees with r.json (tests/lib/junit_check.py, gate critical). */
+static void
+junit_matches_json(void)
+{
+	char	*cmd, *out = NULL, *err = NULL;
+
+	cmd = tu_fmt("python3 '%s/tests/lib/junit_check.py' '%s/r.xml' "
+	    "'%s/r.json' critical", tu_root(), tu_dir, tu_dir);
+	cr_assert_eq(tu_run(cmd, &out, &err), 0, "%s%s", out, err);
+	free(out);
+	free(err);
+	free(cmd);
+}
+
+/* exectop gen ARGS > NAME in the test directory. */
+static void
+gen_into(const char *name, const char *args)
+{
+	char	*cmd, *err = NULL;
+
+	cmd = tu_fmt("cd '%s' && '%s' gen %s > %s", tu_dir, tu_exectop(), args,
+	    name);
+	cr_assert_eq(tu_run(cmd, NULL, &err), 0, "%s: %s", cmd, err);
+	free(cmd);
+	free(err);
+}
+
 Test(gate, missing_executors_in_every_format)
 {
-	char	*out, *err = NULL, *cmd, *p;
+	char	*out, *err, *p;
 	json_t	*j, *v;
 
 	missing_setup();
-	out = report_of("-f json", 0, &err);
+	out = report_of("-f json", "cur.jsonl", 0, &err);
 	j = json_loads(out, 0, NULL);
 	cr_assert_not_null(j);
 	v = json_object_get(j, "missing");
@@ -179,53 +186,37 @@ Test(gate, missing_executors_in_every_format)
 	    "run (D1-Q3, ...)") != NULL, "stderr: %s", err);
 	free(out);
 	free(err);
-	err = NULL;
-	out = report_of("-f markdown", 0, &err);
+	out = report_of("-f markdown", "cur.jsonl", 0, &err);
 	cr_assert((p = strstr(out, "## Missing (2)")) != NULL, "%s", out);
 	cr_assert(strstr(p, "| D1-Q3 |") != NULL && strstr(p, "| D2-Q1 |"));
 	free(out);
 	free(err);
-	err = NULL;
-	out = report_of("-f html", 0, &err);
+	out = report_of("-f html", "cur.jsonl", 0, &err);
 	cr_assert((p = strstr(out, "Missing (2)</h3>")) != NULL);
 	cr_assert(strstr(p, "<td>D1-Q3</td>") != NULL);
 	free(out);
 	free(err);
-	err = NULL;
 	/* JUnit: skipped by default, failed with --fail-on-missing (exit 1);
-	 * the structure checked against the JSON report. */
-	out = report_of("-f junit -o r.xml", 0, &err);
-	free(out);
+	 * the structure checked against the JSON report each time. */
+	free(report_of("-f json -o r.json", "cur.jsonl", 0, &err));
 	free(err);
-	err = NULL;
-	out = report_of("-f json -o r.json", 0, &err);
-	free(out);
+	free(report_of("-f junit -o r.xml", "cur.jsonl", 0, &err));
 	free(err);
-	cmd = tu_fmt("python3 '%s/tests/lib/junit_check.py' '%s/r.xml' "
-	    "'%s/r.json' critical", tu_root(), dir, dir);
-	out = err = NULL;
-	cr_assert_eq(tu_run(cmd, &out, &err), 0, "%s%s", out, err);
-	free(out);
-	free(err);
-	p = tu_fmt("%s/r.xml", dir);
+	junit_matches_json();
+	p = tu_path("r.xml");
 	out = tu_read_file(p, NULL);
 	cr_assert(strstr(out, "name=\"D1-Q3 missing\"") != NULL);
 	cr_assert(strstr(out, "<skipped message=\"missing") != NULL);
 	free(out);
-	err = NULL;
-	out = report_of("-f junit -o r.xml --fail-on-missing", 1, &err);
-	free(out);
+	free(report_of("-f junit -o r.xml --fail-on-missing", "cur.jsonl", 1,
+	    &err));
 	cr_assert(strstr(err, "error: 2 executors of the baseline") != NULL,
 	    "%s", err);
 	free(err);
 	out = tu_read_file(p, NULL);
 	cr_assert(strstr(out, "<failure type=\"missing\"") != NULL);
 	free(out);
-	out = err = NULL;
-	cr_assert_eq(tu_run(cmd, &out, &err), 0, "%s%s", out, err);
-	free(out);
-	free(err);
-	free(cmd);
+	junit_matches_json();
 	free(p);
 }
 
@@ -240,7 +231,7 @@ Test(gate, tui_alerts_panel_lists_missing)
 	memset(&tm, 0, sizeof tm);
 	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c /dev/null -b b.yaml cur.jsonl",
 	    tu_exectop());
-	cr_assert_eq(tmux_start(&tm, 140, 40, dir, cmd), 0);
+	cr_assert_eq(tmux_start(&tm, 140, 40, tu_dir, cmd), 0);
 	cr_assert(tmux_wait_for(&tm, "missing 2", 20000));
 	cr_assert(tmux_wait_for(&tm, "MISS in the baseline, no run: D1-Q3, "
 	    "D2-Q1", 5000));
@@ -254,14 +245,14 @@ Test(gate, mistyped_command_is_an_error_not_a_source)
 	char	*cmd, *err = NULL, *p;
 	int	 st;
 
-	cmd = tu_fmt("cd '%s' && '%s' rport wrong.jsonl", dir, tu_exectop());
+	cmd = tu_fmt("cd '%s' && '%s' rport wrong.jsonl", tu_dir, tu_exectop());
 	st = tu_run(cmd, NULL, &err);
 	cr_assert_eq(st, 2, "%s: exit %d", cmd, st);
 	cr_assert(strstr(err, "exectop: 'rport' is neither a command nor a "
 	    "file (did you mean 'report'?)") != NULL, "stderr: %s", err);
 	free(err);
 	free(cmd);
-	cmd = tu_fmt("cd '%s' && '%s' confg", dir, tu_exectop());
+	cmd = tu_fmt("cd '%s' && '%s' confg", tu_dir, tu_exectop());
 	err = NULL;
 	cr_assert_eq(tu_run(cmd, NULL, &err), 2);
 	cr_assert(strstr(err, "did you mean 'config'?") != NULL, "%s", err);
@@ -269,16 +260,16 @@ Test(gate, mistyped_command_is_an_error_not_a_source)
 	free(cmd);
 	/* An existing file of that name, or a name with '/' or '.', is a
 	 * source (here the live UI then refuses: no terminal). */
-	p = in_dir("rport", "{\"executor_id\":\"A\",\"execution_time_ms\":1}\n");
+	p = tu_put("rport", "{\"executor_id\":\"A\",\"execution_time_ms\":1}\n");
 	cmd = tu_fmt("cd '%s' && '%s' rport ./later later.jsonl < /dev/null",
-	    dir, tu_exectop());
+	    tu_dir, tu_exectop());
 	err = NULL;
 	tu_run(cmd, NULL, &err);
 	cr_assert(strstr(err, "neither a command") == NULL, "%s", err);
 	cr_assert(strstr(err, "terminal") != NULL, "%s", err);
 	free(err);
 	free(cmd);
-	cmd = tu_fmt("cd '%s' && '%s' ./rprt < /dev/null", dir, tu_exectop());
+	cmd = tu_fmt("cd '%s' && '%s' ./rprt < /dev/null", tu_dir, tu_exectop());
 	err = NULL;
 	tu_run(cmd, NULL, &err);
 	cr_assert(strstr(err, "neither a command") == NULL, "%s", err);
@@ -289,34 +280,25 @@ Test(gate, mistyped_command_is_an_error_not_a_source)
 
 Test(gate, p_values_and_plurals_as_the_tui_says)
 {
-	char	*cmd, *out = NULL, *err = NULL;
+	char	*cmd, *out, *err = NULL;
 
 	cmd = tu_fmt("cd '%s' && E='%s' && $E gen --records 400 > run.jsonl && "
-	    "$E baseline -o b.yaml run.jsonl 2>/dev/null && "
-	    "$E gen --records 400 --seed 3 --slow D1-Q2:3 > slow.jsonl", dir,
-	    tu_exectop());
+	    "$E baseline -o b.yaml run.jsonl 2>/dev/null", tu_dir, tu_exectop());
 	cr_assert_eq(tu_run(cmd, NULL, &err), 0, "%s: %s", cmd, err);
 	free(cmd);
 	free(err);
-	cmd = tu_fmt("cd '%s' && '%s' report -b b.yaml -f html slow.jsonl", dir,
-	    tu_exectop());
-	err = NULL;
-	cr_assert_eq(tu_run(cmd, &out, &err), 1, "%s", err);
+	gen_into("slow.jsonl", "--records 400 --seed 3 --slow D1-Q2:3");
+	out = report_of("-f html", "slow.jsonl", 1, &err);
 	cr_assert(strstr(out, "\">&lt;0.0001</td>") != NULL,
 	    "no p<0.0001 cell in the HTML");
 	cr_assert(strstr(out, ">0.0000<") == NULL, "p printed as 0.0000");
 	free(out);
 	free(err);
-	free(cmd);
-	cmd = tu_fmt("cd '%s' && '%s' report -b b.yaml -f junit slow.jsonl", dir,
-	    tu_exectop());
-	out = err = NULL;
-	cr_assert_eq(tu_run(cmd, &out, &err), 1, "%s", err);
+	out = report_of("-f junit", "slow.jsonl", 1, &err);
 	cr_assert(strstr(out, ", 1 regression (1 critical)") != NULL, "%s",
 	    strstr(out, "<system-out>"));
 	free(out);
 	free(err);
-	free(cmd);
 }
 
 Test(gate, fifo_without_writer_is_named_and_times_out)
@@ -325,7 +307,7 @@ Test(gate, fifo_without_writer_is_named_and_times_out)
 	int	 st;
 
 	/* No writer ever: the note, then the --timeout error, exit 2. */
-	cmd = tu_fmt("cd '%s' && mkfifo ff && '%s' report --timeout 3 ff", dir,
+	cmd = tu_fmt("cd '%s' && mkfifo ff && '%s' report --timeout 3 ff", tu_dir,
 	    tu_exectop());
 	st = tu_run(cmd, NULL, &err);
 	cr_assert_eq(st, 2, "%s: exit %d: %s", cmd, st, err);
@@ -338,7 +320,7 @@ Test(gate, fifo_without_writer_is_named_and_times_out)
 	/* A writer that comes late: the note, then the report. */
 	cmd = tu_fmt("cd '%s' && (sleep 3; echo '{\"executor_id\":\"A\","
 	    "\"execution_time_ms\":1}' > ff) & cd '%s' && '%s' report ff; "
-	    "st=$?; wait; exit $st", dir, dir, tu_exectop());
+	    "st=$?; wait; exit $st", tu_dir, tu_dir, tu_exectop());
 	err = NULL;
 	st = tu_run(cmd, &out, &err);
 	cr_assert_eq(st, 0, "%s: exit %d: %s", cmd, st, err);
@@ -359,14 +341,11 @@ Test(gate, threshold_editor_typing_replaces_the_value)
 
 	if (!tmux_available())
 		cr_skip_test("tmux is not installed: run .ci/deps.sh test");
-	cfg = in_dir("cfg.yaml", "thresholds:\n  execution_time_ms: 50\n");
-	cmd = tu_fmt("cd '%s' && '%s' gen --records 100 --executors 3 > "
-	    "run.jsonl", dir, tu_exectop());
-	cr_assert_eq(tu_run(cmd, NULL, NULL), 0);
-	free(cmd);
+	cfg = tu_put("cfg.yaml", "thresholds:\n  execution_time_ms: 50\n");
+	gen_into("run.jsonl", "--records 100 --executors 3");
 	memset(&tm, 0, sizeof tm);
 	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c cfg.yaml run.jsonl", tu_exectop());
-	cr_assert_eq(tmux_start(&tm, 120, 32, dir, cmd), 0);
+	cr_assert_eq(tmux_start(&tm, 120, 32, tu_dir, cmd), 0);
 	cr_assert(tmux_wait_for(&tm, "records 100", 20000) ||
 	    tmux_wait_for(&tm, "100 records", 1000) ||
 	    tmux_wait_for(&tm, "[reading]", 5000));
@@ -397,15 +376,12 @@ Test(gate, quit_with_unsaved_thresholds_asks)
 
 	if (!tmux_available())
 		cr_skip_test("tmux is not installed: run .ci/deps.sh test");
-	cfg = in_dir("cfg.yaml", "thresholds:\n  execution_time_ms: 50\n");
-	cmd = tu_fmt("cd '%s' && '%s' gen --records 100 --executors 3 > "
-	    "run.jsonl", dir, tu_exectop());
-	cr_assert_eq(tu_run(cmd, NULL, NULL), 0);
-	free(cmd);
+	cfg = tu_put("cfg.yaml", "thresholds:\n  execution_time_ms: 50\n");
+	gen_into("run.jsonl", "--records 100 --executors 3");
 	memset(&tm, 0, sizeof tm);
 	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c cfg.yaml run.jsonl; echo EXIT=$? "
 	    "> exit.txt", tu_exectop());
-	cr_assert_eq(tmux_start(&tm, 120, 32, dir, cmd), 0);
+	cr_assert_eq(tmux_start(&tm, 120, 32, tu_dir, cmd), 0);
 	tmux_keys(&tm, "t");
 	cr_assert(tmux_wait_for(&tm, "threshold execution_time_ms", 20000));
 	tmux_keys(&tm, "+");
@@ -416,7 +392,7 @@ Test(gate, quit_with_unsaved_thresholds_asks)
 	    "c cancel", 10000));
 	tmux_keys(&tm, "c");
 	cr_assert(tmux_wait_for(&tm, "quit cancelled", 10000));
-	ex = tu_fmt("%s/exit.txt", dir);
+	ex = tu_fmt("%s/exit.txt", tu_dir);
 	cr_assert(tu_read_file(ex, NULL) == NULL, "quit without asking");
 	/* q, w: written to the config, then quit. */
 	tmux_keys(&tm, "q");
@@ -439,14 +415,11 @@ Test(gate, missing_baseline_file_is_named_in_the_header)
 
 	if (!tmux_available())
 		cr_skip_test("tmux is not installed: run .ci/deps.sh test");
-	cmd = tu_fmt("cd '%s' && '%s' gen --records 50 --executors 2 > "
-	    "run.jsonl", dir, tu_exectop());
-	cr_assert_eq(tu_run(cmd, NULL, NULL), 0);
-	free(cmd);
+	gen_into("run.jsonl", "--records 50 --executors 2");
 	memset(&tm, 0, sizeof tm);
 	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c /dev/null -b basline.yaml "
 	    "run.jsonl", tu_exectop());
-	cr_assert_eq(tmux_start(&tm, 160, 32, dir, cmd), 0);
+	cr_assert_eq(tmux_start(&tm, 160, 32, tu_dir, cmd), 0);
 	cr_assert(tmux_wait_for(&tm, "basline.yaml not found: b creates it",
 	    20000));
 	tmux_stop(&tm);

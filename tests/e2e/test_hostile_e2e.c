@@ -23,28 +23,17 @@
 
 #include "testutil.h"
 
-static char	*dir;
-
 static void
 setup(void)
 {
-	dir = tu_tmpdir();
 	/* No user or installed config may change what is tested. */
-	setenv("XDG_CONFIG_HOME", dir, 1);
-	setenv("HOME", dir, 1);
-	unsetenv("EXECTOP_CONFIG");
+	tu_dir_setup_isolated();
 	setenv("SOURCE_DATE_EPOCH", "1795773600", 1);
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void
-teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(hostile_e2e, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(hostile_e2e, .init = setup, .fini = tu_dir_teardown,
+    .timeout = 240);
 
 /* What feeds the child's stdin. */
 typedef void feeder_fn(int fd, void *arg);
@@ -74,8 +63,8 @@ static int	run_count;
 static void
 run_exectop(char *const argv[], feeder_fn *fn, void *arg, struct run *r)
 {
-	char		*opath = tu_fmt("%s/.stdout.%d", dir, run_count++);
-	char		*epath = tu_fmt("%s/.stderr", dir);
+	char		*opath = tu_fmt("%s/.stdout.%d", tu_dir, run_count++);
+	char		*epath = tu_fmt("%s/.stderr", tu_dir);
 	int		 in[2], ofd, efd, status;
 	pid_t		 pid, feeder = -1;
 	struct rusage	 ru;
@@ -172,21 +161,6 @@ jint(json_t *o, const char *path)
 	return json_integer_value(v);
 }
 
-static char *
-put_len(const char *name, const char *text, size_t len)
-{
-	char	*p = tu_fmt("%s/%s", dir, name);
-
-	tu_write_file(p, text, len, 0);
-	return p;
-}
-
-static char *
-put(const char *name, const char *text)
-{
-	return put_len(name, text, strlen(text));
-}
-
 /* ------------------------------------------------------------------ */
 
 static const char *mixed =
@@ -249,7 +223,7 @@ feed_mixed(int fd, void *arg)
 /* Cases 1-5 through a file (parallel reader), stdin and a FIFO. */
 Test(hostile_e2e, every_reason_counted_every_good_record_kept)
 {
-	char		*file, *fifo = tu_fmt("%s/in.fifo", dir), *big;
+	char		*file, *fifo = tu_fmt("%s/in.fifo", tu_dir), *big;
 	char		*argv_file[] = { "", "report", "-j", "3", NULL, NULL };
 	char		*argv_stdin[] = { "", "report", "-", NULL };
 	char		*argv_fifo[] = { "", "report", fifo, NULL };
@@ -261,7 +235,7 @@ Test(hostile_e2e, every_reason_counted_every_good_record_kept)
 	big = malloc((2 << 20) + 1);
 	memset(big, 'z', 2 << 20);
 	big[2 << 20] = '\n';
-	file = put_len("mixed.jsonl", big, (2 << 20) + 1);
+	file = tu_put_len("mixed.jsonl", big, (2 << 20) + 1);
 	tu_write_file(file, mixed, strlen(mixed), 1);
 	free(big);
 	argv_file[4] = file;
@@ -426,7 +400,7 @@ feed_methods(int fd, void *arg)
 
 Test(hostile_e2e, method_flood_capped)
 {
-	char		*cfg = put("cfg.yaml", "limits:\n  max_methods: 100\n");
+	char		*cfg = tu_put("cfg.yaml", "limits:\n  max_methods: 100\n");
 	char		*argv[] = { "", "report", "-c", cfg, "-", NULL };
 	struct run	 r;
 	json_t		*j, *ex;
@@ -519,9 +493,9 @@ Test(hostile_e2e, undefined_statistics_are_explicit_null)
 	    "max: 0, p50: 0, p95: 0}\n"
 	    "  huge:\n    execution_time_ms: {n: 1, mean: 1, variance: 0, min: 1, "
 	    "max: 1, p50: 1, p95: 1}\n";
-	char		*in = put("s.jsonl", stream);
-	char		*bl = put("b.yaml", base);
-	char		*cfg = put("c.yaml", "min_samples: 1\nsignificance: 0.05\n");
+	char		*in = tu_put("s.jsonl", stream);
+	char		*bl = tu_put("b.yaml", base);
+	char		*cfg = tu_put("c.yaml", "min_samples: 1\nsignificance: 0.05\n");
 	char		*argv[] = { "", "report", "-c", cfg, "-b", bl,
 			    "--fail-on", "never", "-f", "json", in, NULL };
 	static const char *arrays[] = { "regressions", "improvements",
@@ -607,7 +581,7 @@ Test(hostile_e2e, stream_text_inert_in_every_format)
 	    "\"method_name\":\"a|b`c\\nd\\re\\bf\",\"execution_time_ms\":1}]}\n"
 	    "{\"executor_id\":\"rtl\\u202etxt.exe\\u2028\\u009b2J\",\"execution_time_ms\":6}\n"
 	    "{\"executor_id\":\"q\\\"uo'te&amp;\",\"execution_time_ms\":7}\n";
-	char		*in = put("h.jsonl", stream);
+	char		*in = tu_put("h.jsonl", stream);
 	char		*argv[] = { "", "report", "-f", "json", in, NULL };
 	struct run	 r;
 	json_t		*j;
@@ -720,8 +694,8 @@ Test(hostile_e2e, hostile_config_and_baseline_exit_2)
 		{ "window: [1\n", 0, NULL },
 		{ "x: !!binary aGk=\n", 1, "tags are not allowed" },
 	};
-	char	*src = put("s.jsonl", "{\"executor_id\":\"A\"}\n");
-	char	*out = tu_fmt("%s/out.yaml", dir);
+	char	*src = tu_put("s.jsonl", "{\"executor_id\":\"A\"}\n");
+	char	*out = tu_fmt("%s/out.yaml", tu_dir);
 	char	*path, *deep;
 	size_t	 i;
 	struct stat st;
@@ -731,7 +705,7 @@ Test(hostile_e2e, hostile_config_and_baseline_exit_2)
 		char	*a2[] = { "", "report", "-b", NULL, src, NULL };
 		char	*a3[] = { "", "baseline", "-c", NULL, "-o", out, src, NULL };
 
-		path = put("bad.yaml", files[i].text);
+		path = tu_put("bad.yaml", files[i].text);
 		a1[3] = a2[3] = a3[3] = path;
 		expect_exit2(a1, path, files[i].line, files[i].want);
 		expect_exit2(a2, path, files[i].line, files[i].want);
@@ -745,7 +719,7 @@ Test(hostile_e2e, hostile_config_and_baseline_exit_2)
 	memcpy(deep, "window: ", 8);
 	memset(deep + 8, '[', 1000000);
 	deep[1000008] = '\n';
-	path = put_len("deep.yaml", deep, 1000009);
+	path = tu_put_len("deep.yaml", deep, 1000009);
 	{
 		char	*a1[] = { "", "report", "-c", path, src, NULL };
 		char	*a2[] = { "", "report", "-b", path, src, NULL };
@@ -760,7 +734,7 @@ Test(hostile_e2e, hostile_config_and_baseline_exit_2)
 	deep = malloc(1100000);
 	for (i = 0; i < 1100000; i++)
 		deep[i] = i % 64 == 63 ? '\n' : (i % 64 == 0 ? '#' : 'c');
-	path = put_len("big.yaml", deep, 1100000);
+	path = tu_put_len("big.yaml", deep, 1100000);
 	{
 		char	*a1[] = { "", "report", "-c", path, src, NULL };
 
@@ -770,14 +744,14 @@ Test(hostile_e2e, hostile_config_and_baseline_exit_2)
 	free(deep);
 
 	/* A baseline of an unknown version, and a config value out of range. */
-	path = put("v.yaml", "version: 3\nexecutors: {}\n");
+	path = tu_put("v.yaml", "version: 3\nexecutors: {}\n");
 	{
 		char	*a2[] = { "", "report", "-b", path, src, NULL };
 
 		expect_exit2(a2, path, 1, "unsupported baseline version 3");
 	}
 	free(path);
-	path = put("r.yaml", "ui:\n  refresh_ms: 0\n");
+	path = tu_put("r.yaml", "ui:\n  refresh_ms: 0\n");
 	{
 		char	*a1[] = { "", "report", "-c", path, src, NULL };
 

@@ -15,14 +15,12 @@
 
 #include "testutil.h"
 
-static char *dir;
-
 static void
 setup(void)
 {
 	char	*cmd, *err = NULL;
 
-	dir = tu_tmpdir();
+	tu_dir_setup();
 	/* Baseline from a clean stream; the current stream has a critical
 	 * (D1-Q2 x3), a warning (D1-Q3 x1.3), an improvement (D1-Q4 x0.5),
 	 * a pending executor (D2-Q5: 3 runs) and two new ones (D3-*). */
@@ -34,20 +32,13 @@ setup(void)
 	    "grep -v '\"D2-Q5\"' all.jsonl > cur.jsonl && "
 	    "grep '\"D2-Q5\"' all.jsonl | head -n 3 >> cur.jsonl && "
 	    "$E gen --records 240 --executors 12 --seed 4 | grep '\"D3-' "
-	    ">> cur.jsonl", dir, tu_exectop());
+	    ">> cur.jsonl", tu_dir, tu_exectop());
 	cr_assert_eq(tu_run(cmd, NULL, &err), 0, "%s: %s", cmd, err);
 	free(cmd);
 	free(err);
 }
 
-static void
-teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(junit, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(junit, .init = setup, .fini = tu_dir_teardown, .timeout = 120);
 
 /* Writes the JSON and JUnit reports with args, checks the exit status of
  * the JUnit run, and runs the checker; returns its "ok ..." line. */
@@ -58,14 +49,14 @@ check(const char *args, const char *fail_on, int want_status)
 	int	 st;
 
 	cmd = tu_fmt("cd '%s' && '%s' report %s -f json -o r.json cur.jsonl; "
-	    "'%s' report %s -f junit cur.jsonl > r.xml", dir, tu_exectop(), args,
+	    "'%s' report %s -f junit cur.jsonl > r.xml", tu_dir, tu_exectop(), args,
 	    tu_exectop(), args);
 	st = tu_run(cmd, NULL, &err);
 	cr_assert_eq(st, want_status, "%s: exit %d: %s", cmd, st, err);
 	free(cmd);
 	free(err);
 	cmd = tu_fmt("python3 '%s/tests/lib/junit_check.py' '%s/r.xml' "
-	    "'%s/r.json' %s", tu_root(), dir, dir, fail_on);
+	    "'%s/r.json' %s", tu_root(), tu_dir, tu_dir, fail_on);
 	st = tu_run(cmd, &out, &err);
 	cr_assert_eq(st, 0, "%s:\n%s%s", cmd, out, err);
 	free(cmd);
@@ -116,7 +107,7 @@ Test(junit, hostile_ids_stay_well_formed)
 	    "{\"executor_id\": \"ctl\\u0001\\u001b[31m\\u0085x\\ufffe\\u202e\", "
 	    "\"execution_time_ms\": 2}\n"
 	    "{\"executor_id\": \"caf\\u00e9 \\u6f22\", \"execution_time_ms\": 3}\n";
-	char	*p = tu_fmt("%s/hostile.jsonl", dir), *cmd, *out = NULL;
+	char	*p = tu_fmt("%s/hostile.jsonl", tu_dir), *cmd, *out = NULL;
 	char	*err = NULL;
 
 	tu_write_file(p, lines, strlen(lines), 0);
@@ -126,7 +117,7 @@ Test(junit, hostile_ids_stay_well_formed)
 	    "raw = open(\"h.xml\", \"rb\").read()\n"
 	    "assert all(b >= 0x20 or b in (9, 10, 13) for b in raw)\n"
 	    "for c in ET.fromstring(raw).iter(\"testcase\"):\n"
-	    "    print(c.get(\"name\"))\n'", dir, tu_exectop(), tu_exectop());
+	    "    print(c.get(\"name\"))\n'", tu_dir, tu_exectop(), tu_exectop());
 	cr_assert_eq(tu_run(cmd, &out, &err), 0, "%s: %s", cmd, err);
 	/* Markup and quotes round-trip as text. */
 	cr_expect_not_null(strstr(out, "a&b<c>d\"e'f]]> execution_time_ms"),

@@ -22,7 +22,7 @@
 #include "model.h"
 #include "record.h"
 #include "report.h"
-#include "../lib/record_diff.h"
+#include "record_diff.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz_file.h"
-#include "../../src/tui/theme.h"
+#include "internal.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

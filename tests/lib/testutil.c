@@ -48,6 +48,58 @@ tu_rmtree(const char *dir)
 	free(cmd);
 }
 
+char	*tu_dir;
+
+void
+tu_dir_setup(void)
+{
+	tu_dir = tu_tmpdir();
+}
+
+void
+tu_dir_isolate(void)
+{
+	setenv("XDG_CONFIG_HOME", tu_dir, 1);
+	setenv("HOME", tu_dir, 1);
+	unsetenv("EXECTOP_CONFIG");
+}
+
+void
+tu_dir_setup_isolated(void)
+{
+	tu_dir_setup();
+	tu_dir_isolate();
+}
+
+void
+tu_dir_teardown(void)
+{
+	tu_rmtree(tu_dir);
+	free(tu_dir);
+	tu_dir = NULL;
+}
+
+char *
+tu_path(const char *name)
+{
+	return tu_fmt("%s/%s", tu_dir, name);
+}
+
+char *
+tu_put_len(const char *name, const char *data, size_t len)
+{
+	char	*p = tu_path(name);
+
+	tu_write_file(p, data, len, 0);
+	return p;
+}
+
+char *
+tu_put(const char *name, const char *text)
+{
+	return tu_put_len(name, text, strlen(text));
+}
+
 const char *
 tu_exectop(void)
 {

@@ -12,6 +12,25 @@
 char	*tu_tmpdir(void);
 /* rm -rf of a directory made by tu_tmpdir(). */
 void	 tu_rmtree(const char *);
+/*
+ * A suite's scratch directory, fresh for each test:
+ *   TestSuite(x, .init = tu_dir_setup, .fini = tu_dir_teardown);
+ * tu_dir_isolate() (or .init = tu_dir_setup_isolated) also points
+ * XDG_CONFIG_HOME and HOME at it and unsets EXECTOP_CONFIG, so no user
+ * or installed config changes what is tested.  A suite with more to set
+ * up calls these from its own init and fini.
+ */
+extern char *tu_dir;
+void	 tu_dir_setup(void);
+void	 tu_dir_setup_isolated(void);
+void	 tu_dir_isolate(void);
+void	 tu_dir_teardown(void);
+/* tu_dir/NAME (malloc'd). */
+char	*tu_path(const char *name);
+/* Writes text (tu_put) or len bytes (tu_put_len) to tu_dir/NAME;
+ * returns the path (malloc'd). */
+char	*tu_put(const char *name, const char *text);
+char	*tu_put_len(const char *name, const char *data, size_t len);
 /* Path of build/exectop (EXECTOP_BIN, else ./build/exectop). */
 const char *tu_exectop(void);
 /* Repository root (EXECTOP_ROOT, else "."). */

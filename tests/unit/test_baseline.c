@@ -21,31 +21,7 @@
 #include "record.h"
 #include "testutil.h"
 
-static char	*tmpdir;
-
-static void
-setup(void)
-{
-	tmpdir = tu_tmpdir();
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
-}
-
-TestSuite(baseline, .init = setup, .fini = teardown);
-
-static char *
-put(const char *name, const char *text)
-{
-	char	*path = tu_fmt("%s/%s", tmpdir, name);
-
-	tu_write_file(path, text, strlen(text), 0);
-	return path;
-}
+TestSuite(baseline, .init = tu_dir_setup, .fini = tu_dir_teardown);
 
 static bool
 same_double(double a, double b)
@@ -177,7 +153,7 @@ Test(baseline, save_load_round_trip)
 {
 	struct baseline		*b = odd_baseline(), *l;
 	const struct baseline_entry *e;
-	char			*path = tu_fmt("%s/sub/dir/base.yaml", tmpdir);
+	char			*path = tu_fmt("%s/sub/dir/base.yaml", tu_dir);
 	char			*cause = NULL, *text;
 	size_t			 i, len;
 
@@ -215,7 +191,7 @@ Test(baseline, save_load_round_trip)
 
 	/* Saving what was loaded gives the same file again. */
 	{
-		char	*path2 = tu_fmt("%s/again.yaml", tmpdir), *text2;
+		char	*path2 = tu_fmt("%s/again.yaml", tu_dir), *text2;
 
 		cr_assert_eq(baseline_save(l, path2, &cause), 0, "%s", cause);
 		text2 = tu_read_file(path2, NULL);
@@ -232,7 +208,7 @@ Test(baseline, save_load_round_trip)
 Test(baseline, empty_baseline_round_trip)
 {
 	struct baseline	 b = { .version = BASELINE_VERSION }, *l;
-	char		*path = tu_fmt("%s/empty.yaml", tmpdir);
+	char		*path = tu_fmt("%s/empty.yaml", tu_dir);
 	char		*cause = NULL;
 
 	cr_assert_eq(baseline_save(&b, path, &cause), 0, "%s", cause);
@@ -251,7 +227,7 @@ Test(baseline, empty_baseline_round_trip)
 Test(baseline, many_executors)
 {
 	struct baseline	*b = calloc(1, sizeof *b), *l;
-	char		*path = tu_fmt("%s/big.yaml", tmpdir);
+	char		*path = tu_fmt("%s/big.yaml", tu_dir);
 	char		*cause = NULL;
 	struct stat	 sb;
 	size_t		 i;
@@ -283,7 +259,7 @@ Test(baseline, hand_written_yaml)
 	const struct baseline_entry *e;
 	char		*path, *cause = NULL;
 
-	path = put("h.yaml",
+	path = tu_put("h.yaml",
 	    "# written by hand\n"
 	    "version: 1\n"
 	    "created: \"2026-11-27T10:00:00Z\"\n"
@@ -329,7 +305,7 @@ Test(baseline, profiler_json)
 	const struct baseline_metric *m;
 	char		*path, *cause = NULL;
 
-	path = put("p.json",
+	path = tu_put("p.json",
 	    "{\n"
 	    "  \"D1-Q1\": {\n"
 	    "    \"executor_id\": \"D1-Q1\",\n"
@@ -368,7 +344,7 @@ Test(baseline, profiler_json)
 	/* A converted baseline saves and loads back the same. */
 	{
 		struct baseline	*again;
-		char		*out = tu_fmt("%s/conv.yaml", tmpdir);
+		char		*out = tu_fmt("%s/conv.yaml", tu_dir);
 
 		cr_assert_eq(baseline_save(l, out, &cause), 0, "%s", cause);
 		cr_assert_eq(baseline_load(&again, out, &cause), 0, "%s", cause);
@@ -388,7 +364,7 @@ static void
 expect_error(const char *name, const char *text, const char *want)
 {
 	struct baseline	*l = (void *)1;
-	char		*path = put(name, text), *cause = NULL, *w;
+	char		*path = tu_put(name, text), *cause = NULL, *w;
 
 	w = want[0] == '@' ? tu_fmt("%s%s", path, want + 1) : strdup(want);
 	cr_assert_eq(baseline_load(&l, path, &cause), -1, "loaded:\n%s", text);
@@ -489,7 +465,7 @@ Test(baseline, profiler_format_in_yaml)
 	struct baseline	*l;
 	char		*path, *cause = NULL;
 
-	path = put("p.yaml", "X:\n  execution_time_ms: 3\n  notes: [a, b]\n");
+	path = tu_put("p.yaml", "X:\n  execution_time_ms: 3\n  notes: [a, b]\n");
 	cr_assert_eq(baseline_load(&l, path, &cause), 0, "%s", cause);
 	cr_assert_eq(l->n, 1);
 	cr_assert_eq(l->entries[0].m[METRIC_EXEC_TIME].n, 1);
@@ -501,7 +477,7 @@ Test(baseline, profiler_format_in_yaml)
 Test(baseline, missing_file)
 {
 	struct baseline	*l;
-	char		*path = tu_fmt("%s/none.yaml", tmpdir), *cause = NULL;
+	char		*path = tu_fmt("%s/none.yaml", tu_dir), *cause = NULL;
 
 	cr_assert_eq(baseline_load(&l, path, &cause), -1);
 	cr_assert(strstr(cause, "cannot read") != NULL, "%s", cause);
@@ -533,7 +509,7 @@ Test(baseline, from_model)
 	struct baseline		*b, *l;
 	const struct baseline_entry *e;
 	const struct baseline_metric *bm;
-	char			*path = tu_fmt("%s/m.yaml", tmpdir);
+	char			*path = tu_fmt("%s/m.yaml", tu_dir);
 	char			*cause = NULL;
 
 	add_run(m, "zeta", 10, NAN);
@@ -605,9 +581,9 @@ count_temps(const char *dir)
 Test(baseline, failed_save_keeps_old_file)
 {
 	struct baseline	*b = odd_baseline(), *big, *l;
-	char		*path = tu_fmt("%s/keep.yaml", tmpdir);
-	char		*file = tu_fmt("%s/plain", tmpdir);
-	char		*under = tu_fmt("%s/plain/base.yaml", tmpdir);
+	char		*path = tu_fmt("%s/keep.yaml", tu_dir);
+	char		*file = tu_fmt("%s/plain", tu_dir);
+	char		*under = tu_fmt("%s/plain/base.yaml", tu_dir);
 	char		*cause = NULL, *before, *after;
 	struct rlimit	 rl;
 	size_t		 i;
@@ -640,7 +616,7 @@ Test(baseline, failed_save_keeps_old_file)
 	free(cause);
 	after = tu_read_file(path, NULL);
 	cr_assert_str_eq(after, before);
-	cr_assert_eq(count_temps(tmpdir), 0);
+	cr_assert_eq(count_temps(tu_dir), 0);
 	cr_assert_eq(baseline_load(&l, path, &cause), 0, "%s", cause);
 	cr_assert_eq(l->n, b->n);
 	baseline_free(l);

@@ -17,33 +17,8 @@
 #include "testutil.h"
 #include "ydoc.h"
 
-static char	*tmpdir;
-
-static void
-setup(void)
-{
-	tmpdir = tu_tmpdir();
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
-}
-
-TestSuite(config, .init = setup, .fini = teardown);
-TestSuite(ydoc, .init = setup, .fini = teardown);
-
-/* Writes text to <tmpdir>/name and returns the path (malloc'd). */
-static char *
-put(const char *name, const char *text, size_t len)
-{
-	char	*path = tu_fmt("%s/%s", tmpdir, name);
-
-	tu_write_file(path, text, len, 0);
-	return path;
-}
+TestSuite(config, .init = tu_dir_setup, .fini = tu_dir_teardown);
+TestSuite(ydoc, .init = tu_dir_setup, .fini = tu_dir_teardown);
 
 static void
 assert_defaults(const struct config *c)
@@ -158,7 +133,7 @@ Test(config, every_key_set)
 	    "limits: {max_executors: 10000000, max_methods: 1, "
 	    "max_line_bytes: 1024}\n";
 	struct config	 c;
-	char		*path = put("c.yaml", text, sizeof text - 1);
+	char		*path = tu_put_len("c.yaml", text, sizeof text - 1);
 	char		*cause = NULL;
 
 	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
@@ -191,26 +166,26 @@ Test(config, every_key_set)
 Test(config, baseline_path_resolution)
 {
 	struct config	 c;
-	char		*sub = tu_fmt("%s/etc", tmpdir);
+	char		*sub = tu_fmt("%s/etc", tu_dir);
 	char		*path, *cause = NULL, *want;
 
 	mkdir(sub, 0755);
-	path = put("etc/a.yaml", "baseline: ../b/base.yaml\n", 25);
+	path = tu_put_len("etc/a.yaml", "baseline: ../b/base.yaml\n", 25);
 	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
-	want = tu_fmt("%s/etc/../b/base.yaml", tmpdir);
+	want = tu_fmt("%s/etc/../b/base.yaml", tu_dir);
 	cr_assert_str_eq(c.baseline, want);	/* not opened: does not exist */
 	config_free(&c);
 	free(want);
 	free(path);
 
-	path = put("etc/a.yaml", "baseline: ~/b.yaml\n", 19);
+	path = tu_put_len("etc/a.yaml", "baseline: ~/b.yaml\n", 19);
 	setenv("HOME", "/home/someone", 1);
 	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
 	cr_assert_str_eq(c.baseline, "/home/someone/b.yaml");
 	config_free(&c);
 	free(path);
 
-	path = put("etc/a.yaml", "baseline:\n", 10);
+	path = tu_put_len("etc/a.yaml", "baseline:\n", 10);
 	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
 	cr_assert_null(c.baseline);
 	config_free(&c);
@@ -221,7 +196,7 @@ Test(config, baseline_path_resolution)
 Test(config, copy_is_deep)
 {
 	struct config	 a, b;
-	char		*path = put("c.yaml", "ui: {theme: dark}\nbaseline: x.yaml\n",
+	char		*path = tu_put_len("c.yaml", "ui: {theme: dark}\nbaseline: x.yaml\n",
 			    35);
 	char		*cause = NULL;
 
@@ -254,7 +229,7 @@ Test(config, empty_files_are_defaults)
 	size_t		 i;
 
 	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-		path = put("e.yaml", texts[i], strlen(texts[i]));
+		path = tu_put_len("e.yaml", texts[i], strlen(texts[i]));
 		cr_assert_eq(config_load(&c, path, &cause), 0, "%zu: %s", i,
 		    cause);
 		assert_defaults(&c);
@@ -273,7 +248,7 @@ expect_error(const char *text, size_t len, const char *want1,
     const char *want2)
 {
 	struct config	 c;
-	char		*path = put("bad.yaml", text, len);
+	char		*path = tu_put_len("bad.yaml", text, len);
 	char		*cause = NULL, *w;
 
 	c.critical_factor = 99;	/* must be overwritten */
@@ -449,7 +424,7 @@ Test(config, deep_nesting)
 	    NULL);
 	/* Same for block mappings. */
 	{
-		char	*path = tu_fmt("%s/deep.yaml", tmpdir);
+		char	*path = tu_fmt("%s/deep.yaml", tu_dir);
 		struct ynode *root;
 		char	*cause = NULL;
 
@@ -483,7 +458,7 @@ Test(config, too_large)
 Test(config, missing_file)
 {
 	struct config	 c;
-	char		*path = tu_fmt("%s/nope.yaml", tmpdir);
+	char		*path = tu_fmt("%s/nope.yaml", tu_dir);
 	char		*cause = NULL;
 
 	cr_assert_eq(config_load(&c, path, &cause), -1);
@@ -525,7 +500,7 @@ Test(config, write_back_unchanged_is_identity)
 	char		*cause = NULL;
 	struct config	 c;
 
-	path = put("x.yaml", orig, strlen(orig));
+	path = tu_put_len("x.yaml", orig, strlen(orig));
 	load_ok(&c, path);
 	cr_assert_eq(config_write_back(&c, &cause), 0, "%s", cause);
 	now = tu_read_file(path, NULL);
@@ -545,7 +520,7 @@ Test(config, write_back_shipped_file)
 	struct config	 c, d;
 	struct stat	 sb;
 
-	path = put("x.yaml", orig, strlen(orig));
+	path = tu_put_len("x.yaml", orig, strlen(orig));
 	chmod(path, 0604);
 	load_ok(&c, path);
 	c.threshold[METRIC_EXEC_TIME] = 25.5;
@@ -596,7 +571,7 @@ Test(config, write_back_shipped_file)
 /* Round-trips values that need all 17 digits. */
 Test(config, write_back_exact_values)
 {
-	char		*path = put("x.yaml", "critical_factor: 2\n", 19);
+	char		*path = tu_put_len("x.yaml", "critical_factor: 2\n", 19);
 	struct config	 c, d;
 	char		*cause = NULL;
 
@@ -620,7 +595,7 @@ Test(config, write_back_exact_values)
  * "5.0e-05", not the 17-digit "5.0000000000000002e-05". */
 Test(config, write_back_short_numbers)
 {
-	char		*path = put("n.yaml", "significance: 0.05\n", 19);
+	char		*path = tu_put_len("n.yaml", "significance: 0.05\n", 19);
 	char		*cause = NULL, *text;
 	struct config	 c;
 
@@ -639,7 +614,7 @@ Test(config, write_back_short_numbers)
 static void
 write_back_case(const char *text, const char *must_contain)
 {
-	char		*path = put("w.yaml", text, strlen(text));
+	char		*path = tu_put_len("w.yaml", text, strlen(text));
 	struct config	 c, d;
 	char		*cause = NULL, *now;
 	int		 m;
@@ -705,7 +680,7 @@ Test(config, write_back_adds_missing_keys)
 
 Test(config, threshold_off)
 {
-	char		*path = put("o.yaml", "thresholds:\n  memory_peak_mb: off\n"
+	char		*path = tu_put_len("o.yaml", "thresholds:\n  memory_peak_mb: off\n"
 			    "  execution_time_ms: 5\nwindow: 1\n", 67);
 	struct config	 c, d;
 	char		*cause = NULL, *now;
@@ -756,7 +731,7 @@ Test(config, write_back_errors)
 	free(cause);
 
 	/* An invalid value is refused and the file left alone. */
-	path = put("v.yaml", "critical_factor: 2\n", 19);
+	path = tu_put_len("v.yaml", "critical_factor: 2\n", 19);
 	load_ok(&c, path);
 	before = tu_read_file(path, NULL);
 	c.critical_factor = 0.5;
@@ -995,26 +970,26 @@ Test(config, min_samples_above_window_rejected)
 	struct config		c;
 	char			*cause = NULL, *path;
 
-	path = put("a.yaml", a, sizeof a - 1);
+	path = tu_put_len("a.yaml", a, sizeof a - 1);
 	cr_assert_eq(config_load(&c, path, &cause), -1);
 	cr_assert(strstr(cause, ":2: key 'min_samples'") != NULL, "%s", cause);
 	cr_assert(strstr(cause, "window 10") != NULL, "%s", cause);
 	free(cause);
 	cause = NULL;
 	free(path);
-	path = put("b.yaml", b, sizeof b - 1);
+	path = tu_put_len("b.yaml", b, sizeof b - 1);
 	cr_assert_eq(config_load(&c, path, &cause), -1);
 	cr_assert(strstr(cause, ":1: key 'min_samples'") != NULL, "%s", cause);
 	free(cause);
 	cause = NULL;
 	free(path);
-	path = put("ok.yaml", ok, sizeof ok - 1);
+	path = tu_put_len("ok.yaml", ok, sizeof ok - 1);
 	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
 	cr_assert_eq(c.min_samples, 500);
 	config_free(&c);
 	free(path);
 	/* The default 5 follows a window of 3 down. */
-	path = put("s.yaml", small, sizeof small - 1);
+	path = tu_put_len("s.yaml", small, sizeof small - 1);
 	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
 	cr_assert_eq(c.min_samples, 3);
 	config_free(&c);
@@ -1026,7 +1001,7 @@ Test(config, min_samples_above_window_rejected)
 Test(config, find_order)
 {
 	struct config_source	 src;
-	char			*xdg = tu_fmt("%s/xdg", tmpdir);
+	char			*xdg = tu_fmt("%s/xdg", tu_dir);
 	char			*dir = tu_fmt("%s/exectop", xdg);
 	char			*user = tu_fmt("%s/config.yaml", dir);
 

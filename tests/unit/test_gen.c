@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,18 +41,34 @@ gen_times(const struct gen_opts *o, const char *id, double *out, size_t max)
 	return n;
 }
 
+/* The defaults with k executors and n records. */
+static void
+gen_small(struct gen_opts *o, unsigned k, uint64_t n)
+{
+	gen_defaults(o);
+	o->executors = k;
+	o->records = n;
+}
+
+/* gen_times() that must find n runs of id. */
+static void
+gen_times_n(const struct gen_opts *o, const char *id, double *out, size_t n)
+{
+	size_t	got = gen_times(o, id, out, n);
+
+	cr_assert_eq(got, n, "%zu runs of %s, want %zu", got, id, n);
+}
+
 Test(gen, step_at_run_of_that_executor)
 {
 	struct gen_opts	o;
 	double		a[20], b[20];
 	size_t		i;
 
-	gen_defaults(&o);
-	o.executors = 3;
-	o.records = 60;
+	gen_small(&o, 3, 60);
 	cr_assert_eq(gen_add_step(&o, "D1-Q2:2.5@7"), 0);
-	cr_assert_eq(gen_times(&o, "D1-Q2", a, 20), 20);
-	cr_assert_eq(gen_times(&o, "D1-Q1", b, 20), 20);
+	gen_times_n(&o, "D1-Q2", a, 20);
+	gen_times_n(&o, "D1-Q1", b, 20);
 	/* No noise: runs 1-6 at the profile's time, 7 on 2.5x. */
 	for (i = 1; i < 20; i++) {
 		double	want = i < 6 ? a[0] : a[0] * 2.5;
@@ -68,13 +85,11 @@ Test(gen, outliers_multiply)
 	double		a[10], b[10];
 	size_t		i;
 
-	gen_defaults(&o);
-	o.executors = 1;
-	o.records = 10;
+	gen_small(&o, 1, 10);
 	cr_assert_eq(gen_add_step(&o, "nobody:1@1"), 0);
-	cr_assert_eq(gen_times(&o, "D1-Q1", a, 10), 10);
+	gen_times_n(&o, "D1-Q1", a, 10);
 	cr_assert_eq(gen_set_outliers(&o, "1:3-3"), 0);
-	cr_assert_eq(gen_times(&o, "D1-Q1", b, 10), 10);
+	gen_times_n(&o, "D1-Q1", b, 10);
 	for (i = 0; i < 10; i++)
 		cr_assert(fabs(b[i] - 3 * a[i]) < 0.005, "%g vs 3 x %g", b[i], a[i]);
 }
@@ -84,15 +99,12 @@ Test(gen, lognormal_ar1_spread_and_correlation)
 	static double	t[4000];
 	struct gen_opts	o;
 	double		mean = 0, var = 0, cov = 0;
-	size_t		n, i;
+	size_t		n = 4000, i;
 
-	gen_defaults(&o);
-	o.executors = 1;
-	o.records = 4000;
+	gen_small(&o, 1, n);
 	o.noise = 0.15;
 	o.ar = 0.5;
-	n = gen_times(&o, "D1-Q1", t, 4000);
-	cr_assert_eq(n, 4000);
+	gen_times_n(&o, "D1-Q1", t, n);
 	for (i = 0; i < n; i++)
 		mean += (t[i] = log(t[i])) / (double)n;
 	for (i = 0; i < n; i++) {

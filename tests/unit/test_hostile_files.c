@@ -19,26 +19,12 @@
 #include "config.h"
 #include "testutil.h"
 #include "ydoc.h"
-#include "../../src/tui/theme.h"
-
-static char	*tmpdir;
-
-static void
-setup(void)
-{
-	tmpdir = tu_tmpdir();
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(tmpdir);
-	free(tmpdir);
-}
+#include "internal.h"
 
 /* 60 s: libyaml left alone takes ~24 s on 100,000 nested '[', and far
  * longer on the million below; the loaders must stop at depth 32. */
-TestSuite(hostile_files, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(hostile_files, .init = tu_dir_setup, .fini = tu_dir_teardown,
+    .timeout = 60);
 
 enum loader { L_CONFIG, L_BASELINE, L_THEME, L_COUNT };
 static const char *loader_names[L_COUNT] = { "config", "baseline", "theme" };
@@ -104,7 +90,7 @@ static void
 expect_refused(enum loader l, const char *text, size_t len, int line,
     const char *want)
 {
-	char	*path = tu_fmt("%s/hostile-%s.yaml", tmpdir, loader_names[l]);
+	char	*path = tu_fmt("%s/hostile-%s.yaml", tu_dir, loader_names[l]);
 	char	*cause, *prefix;
 	int	 rc;
 
@@ -388,7 +374,7 @@ Test(hostile_files, control_characters_in_theme_messages)
 Test(hostile_files, empty)
 {
 	struct config	 c;
-	char		*path = tu_fmt("%s/empty.yaml", tmpdir), *cause = NULL;
+	char		*path = tu_fmt("%s/empty.yaml", tu_dir), *cause = NULL;
 
 	/* An empty config is the defaults (documented); an empty baseline
 	 * or theme is an error. */

@@ -9,7 +9,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../src/tui/layout.h"
+#include "internal.h"
 
 static void
 check_layout(const struct layout *l, int cols, int lines, int hl)

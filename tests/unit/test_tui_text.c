@@ -11,7 +11,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../src/tui/text.h"
+#include "internal.h"
 
 static void
 utf8_locale(void)

@@ -12,7 +12,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../src/tui/theme.h"
+#include "internal.h"
 #include "paths.h"
 #include "testutil.h"
 

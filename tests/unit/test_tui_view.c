@@ -16,7 +16,7 @@
 #include "config.h"
 #include "ingest.h"
 #include "model.h"
-#include "../../src/tui/view.h"
+#include "internal.h"
 
 /* Adds n runs of id taking ms each (+-1 of noise); ser < 0: field left
  * out. */
