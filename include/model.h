@@ -37,6 +37,13 @@ struct metric_stats {
 	struct window	recent;	/* last `window` runs (unused when window 0) */
 	struct detect_ref ref;	/* from the baseline (model_set_reference) */
 	struct detect	det;	/* the change detector, one step per run */
+	/* Memos of executor_summary_all and executor_moments_recent, kept
+	 * until the next run of this metric (or window change): a refresh
+	 * recomputes only the executors that got new runs. */
+	struct summary	memo_all;
+	struct summary	memo_recent;
+	bool		memo_all_ok;
+	bool		memo_recent_ok;
 };
 
 struct method_stats {

@@ -373,21 +373,56 @@ mean_cmp(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
+/*
+ * Puts the first n of v[0..cnt) in cmp's order at the front, sorted, as
+ * qsort would (the rest stays, in no order): a refresh of 10,000
+ * executors wants the top 10, not a full sort.  cmp must be a total order
+ * (ties go by the unique id); with a NaN key it is not, so the caller
+ * passes total = false and gets qsort itself.
+ */
+static void
+analysis_top(const struct executor **v, size_t cnt, size_t n,
+    int (*cmp)(const void *, const void *), bool total)
+{
+	const struct executor	*x;
+	size_t			 i, j;
+
+	if (cnt < 2)
+		return;
+	if (!total || n == 0 || n >= cnt / 4) {
+		qsort(v, cnt, sizeof *v, cmp);
+		return;
+	}
+	qsort(v, n, sizeof *v, cmp);
+	for (i = n; i < cnt; i++) {
+		if (cmp(&v[i], &v[n - 1]) >= 0)
+			continue;
+		x = v[i];
+		v[i] = v[n - 1];
+		for (j = n - 1; j > 0 && cmp(&x, &v[j - 1]) < 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /* The top n executors by mean of metric k (those with data). */
 static const struct executor **
 analysis_rank(const struct model *m, enum metric k, size_t n, size_t *outn)
 {
 	const struct executor	**v;
 	size_t			  i, cnt = 0;
+	bool			  total = true;
 
 	v = xcalloc(m->nexecs ? m->nexecs : 1, sizeof *v);
 	for (i = 0; i < m->nexecs; i++) {
-		if (m->execs[i]->m[k].all.n > 0)
+		if (m->execs[i]->m[k].all.n > 0) {
 			v[cnt++] = m->execs[i];
+			if (isnan(executor_mean(m->execs[i], k)))
+				total = false;
+		}
 	}
 	sort_ctx_metric = k;
-	if (cnt > 1)
-		qsort(v, cnt, sizeof *v, mean_cmp);
+	analysis_top(v, cnt, n, mean_cmp, total);
 	*outn = cnt < n ? cnt : n;
 	return v;
 }
@@ -402,13 +437,17 @@ analysis_bottlenecks(struct analysis *a, const struct model *m,
 	size_t			  i, j, n;
 	double			  best_t, best_m, x;
 
+	bool			  total = true;
+
 	v = xcalloc(m->nexecs ? m->nexecs : 1, sizeof *v);
-	for (i = 0; i < m->nexecs; i++)
+	for (i = 0; i < m->nexecs; i++) {
 		v[i] = m->execs[i];
+		if (isnan(a->score[i]))
+			total = false;
+	}
 	sort_ctx_a = a;
-	if (m->nexecs > 1)
-		qsort(v, m->nexecs, sizeof *v, score_cmp);
 	n = m->nexecs < cfg->top_n ? m->nexecs : cfg->top_n;
+	analysis_top(v, m->nexecs, n, score_cmp, total);
 	a->bottlenecks = xcalloc(n ? n : 1, sizeof *a->bottlenecks);
 	a->nbottlenecks = n;
 	for (i = 0; i < n; i++) {

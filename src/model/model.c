@@ -392,6 +392,7 @@ model_add_record(struct model *m, const struct record *r)
 		stat_acc_add(&ex->m[k].all, r->v[k]);
 		sketch_add(&ex->m[k].sketch, r->v[k]);
 		window_push(&ex->m[k].recent, r->v[k]);
+		ex->m[k].memo_all_ok = ex->m[k].memo_recent_ok = false;
 		detect_update(&ex->m[k].det, &ex->m[k].ref, r->v[k],
 		    r->timestamp);
 	}
@@ -446,8 +447,10 @@ model_set_window(struct model *m, size_t window)
 		return;
 	m->limits.window = window;
 	for (i = 0; i < m->nexecs; i++) {
-		for (k = 0; k < METRIC_COUNT; k++)
+		for (k = 0; k < METRIC_COUNT; k++) {
 			window_resize(&m->execs[i]->m[k].recent, window);
+			m->execs[i]->m[k].memo_recent_ok = false;
+		}
 	}
 	m->generation++;
 }
@@ -457,11 +460,19 @@ executor_summary_all(const struct executor *ex, enum metric k,
     struct summary *s)
 {
 	const struct metric_stats *ms = &ex->m[k];
+	struct metric_stats	*memo = (struct metric_stats *)ms;
 
+	/* (the executor is never defined const: the memo may be written) */
+	if (ms->memo_all_ok) {
+		*s = ms->memo_all;
+		return;
+	}
 	stat_summary_from_acc(s, &ms->all);
 	s->p50 = sketch_quantile(&ms->sketch, 0.50);
 	s->p95 = sketch_quantile(&ms->sketch, 0.95);
 	s->p99 = sketch_quantile(&ms->sketch, 0.99);
+	memo->memo_all = *s;
+	memo->memo_all_ok = true;
 }
 
 void
@@ -486,6 +497,7 @@ executor_moments_recent(const struct executor *ex, const struct model *m,
     enum metric k, struct summary *s)
 {
 	const struct window	*w = &ex->m[k].recent;
+	struct metric_stats	*memo = (struct metric_stats *)&ex->m[k];
 	struct stat_acc		 a;
 	uint32_t		 i;
 
@@ -493,10 +505,16 @@ executor_moments_recent(const struct executor *ex, const struct model *m,
 		stat_summary_from_acc(s, &ex->m[k].all);
 		return;
 	}
+	if (memo->memo_recent_ok) {
+		*s = memo->memo_recent;
+		return;
+	}
 	stat_acc_init(&a);
 	for (i = 0; i < w->len; i++)
 		stat_acc_add(&a, w->vals[i]);
 	stat_summary_from_acc(s, &a);
+	memo->memo_recent = *s;
+	memo->memo_recent_ok = true;
 }
 
 double

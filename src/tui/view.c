@@ -371,7 +371,7 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 	struct view_alert	*al;
 	struct view_bottleneck	*bn;
 	struct summary		 s;
-	size_t			 i, nold = v->nrows;
+	size_t			 i, nold = v->nrows, cap;
 	bool			 same = v->model == m && old != NULL, kept;
 	bool			 stable;
 	int			 w;
@@ -385,13 +385,23 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 		v->nrank = 0;
 		free(v->match_filter);
 		v->match_filter = NULL;
+		for (i = 0; i < nold; i++)
+			free(old[i].id);
+		nold = 0;
 	}
 	stable = same;
 	v->model = m;
 	v->records = m->records;
 	v->nrows = m->nexecs;
 	v->norder = 0;
-	v->rows = xcalloc(v->nrows ? v->nrows : 1, sizeof *v->rows);
+	/* The rows are updated in place: a new array of 10,000 rows per
+	 * refresh is megabytes of fresh pages and copies. */
+	if (v->rows == NULL || v->nrows > v->rows_cap) {
+		cap = v->rows_cap * 2 > v->nrows ? v->rows_cap * 2 : v->nrows;
+		v->rows = xreallocarray(v->rows, cap ? cap : 1, sizeof *v->rows);
+		v->rows_cap = cap ? cap : 1;
+	}
+	old = v->rows;
 	v->order = xreallocarray(v->order, v->nrows ? v->nrows : 1,
 	    sizeof *v->order);
 	v->match = xreallocarray(v->match, v->nrows ? v->nrows : 1,
@@ -411,8 +421,6 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 			v->match[i] = -1;
 		if (kept && view_row_current(&old[i], ex)) {
 			/* No new run: the summaries stand. */
-			*r = old[i];
-			old[i].id = NULL;
 			memset(r->f, 0, sizeof r->f);
 			r->exec = i;
 			r->score = a != NULL && i < a->nexecs ? a->score[i] : NAN;
@@ -422,6 +430,9 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 				v->id_width = w;
 			continue;
 		}
+		if (i < nold)
+			free(r->id);
+		memset(r, 0, sizeof *r);
 		r->exec = i;
 		r->id = xstrdup(ex->id);
 		r->runs = ex->runs;
@@ -444,9 +455,6 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 		if ((w = text_width(r->id)) > v->id_width)
 			v->id_width = w;
 	}
-	for (i = 0; i < nold; i++)
-		free(old[i].id);
-	free(old);
 
 	view_id_order(v, stable);
 	view_rank(v, stable && v->nrank > 0);

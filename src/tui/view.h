@@ -134,6 +134,7 @@ struct view {
 	size_t			*id_idx;	/* rows by id */
 	size_t			 nid;
 	uint32_t		*id_rank;	/* per row: place in id_idx */
+	size_t			 rows_cap;	/* rows[] is updated in place */
 };
 
 /* Replaces v's contents with a copy of the model and analysis (an

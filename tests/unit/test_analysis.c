@@ -320,3 +320,58 @@ Test(analysis, regressions_sorted_critical_first)
 	baseline_free(b);
 	model_free(m);
 }
+
+/* The top-n selection of a large table (rankings and bottlenecks take
+ * the first top_n without sorting everything) gives the order a full
+ * sort gives: means from a scrambled sequence with many ties, broken by
+ * id; executors without the metric left out. */
+static int
+top_cmp(const void *pa, const void *pb)
+{
+	const double	*a = pa, *b = pb;
+
+	if (a[0] != b[0])
+		return a[0] > b[0] ? -1 : 1;
+	return (a[1] > b[1]) - (a[1] < b[1]);	/* ids are E<index>, index in [1] */
+}
+
+Test(analysis, top_n_of_many_is_the_sorted_prefix)
+{
+	struct model	*m = model_create(NULL);
+	struct analysis	*a;
+	char		 line[256], id[32];
+	double		 want[400][2];
+	size_t		 i, nwant = 0;
+
+	for (i = 0; i < 400; i++) {
+		double	t = (double)((i * 7919) % 37);	/* ties */
+
+		snprintf(id, sizeof id, "E%03zu", i);
+		if (i % 9 == 0)		/* no execution time */
+			snprintf(line, sizeof line, "{\"executor_id\":\"%s\","
+			    "\"memory_footprint_mb\":1}", id);
+		else {
+			snprintf(line, sizeof line, "{\"executor_id\":\"%s\","
+			    "\"execution_time_ms\":%g,\"memory_footprint_mb\":1,"
+			    "\"serialization_time_ms\":0}", id, t);
+			want[nwant][0] = t;
+			want[nwant][1] = (double)i;
+			nwant++;
+		}
+		ingest_line(m, "t", line, strlen(line), 1, false);
+	}
+	qsort(want, nwant, sizeof want[0], top_cmp);
+	cfg.top_n = 12;
+	a = analysis_run(m, NULL, &cfg);
+	cr_assert_eq(a->nslowest, 12);
+	cr_assert_eq(a->nbottlenecks, 12);
+	for (i = 0; i < 12; i++) {
+		snprintf(id, sizeof id, "E%03zu", (size_t)want[i][1]);
+		cr_assert_str_eq(a->slowest[i]->id, id, "slowest[%zu]", i);
+		/* score = 0.5 t + 0.3 * 1: the same order */
+		cr_assert_str_eq(a->bottlenecks[i].ex->id, id, "bottleneck[%zu]",
+		    i);
+	}
+	analysis_free(a);
+	model_free(m);
+}

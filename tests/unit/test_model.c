@@ -212,3 +212,36 @@ Test(model, window_moments_match_the_summary)
 	cr_assert_eq(mom.n, 30);
 	model_free(m);
 }
+
+/* The summaries a refresh asks for are remembered until the executor's
+ * next run (or a window change): each new run shows at once. */
+Test(model, summary_memos_follow_new_runs)
+{
+	struct model_limits	 lim = { .window = 4 };
+	struct model		*m = model_create(&lim);
+	const struct executor	*ex;
+	struct summary		 s;
+	int			 i;
+
+	for (i = 0; i < 8; i++)
+		feed_run(m, "A", 10, 1);
+	ex = model_find(m, "A");
+	executor_summary_all(ex, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.mean, 10);
+	executor_moments_recent(ex, m, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.mean, 10);
+	cr_assert_eq(s.n, 4);
+	feed_run(m, "A", 100, 1);
+	executor_summary_all(ex, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.n, 9);
+	cr_assert_eq(s.mean, 20);
+	cr_assert_eq(s.max, 100);
+	executor_moments_recent(ex, m, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.n, 4);
+	cr_assert_eq(s.mean, 32.5);
+	model_set_window(m, 2);
+	executor_moments_recent(ex, m, METRIC_EXEC_TIME, &s);
+	cr_assert_eq(s.n, 2);
+	cr_assert_eq(s.mean, 55);
+	model_free(m);
+}
