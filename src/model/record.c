@@ -683,12 +683,23 @@ rp_check_raw(const char *buf, size_t len, const char **what, bool *plain)
 {
 	const char	*p, *end = buf + len;
 	long		 v, w;
-	unsigned char	 hi = 0;
+	const uint64_t	 ones = UINT64_C(0x0101010101010101);
+	uint64_t	 word, hi = 0, zero = 0;
 	size_t		 i;
 
-	for (i = 0; i < len; i++)
+	/* Any byte >= 0x80 or NUL, eight at a time (yajl refuses a raw NUL
+	 * in a string; a line holding one takes the full checks anyway). */
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&word, buf + i, 8);
+		hi |= word;
+		zero |= (word - ones) & ~word;
+	}
+	for (; i < len; i++) {
 		hi |= (unsigned char)buf[i];
-	*plain = hi < 0x80;
+		if (buf[i] == '\0')
+			zero = 0x80;
+	}
+	*plain = ((hi | zero) & (ones << 7)) == 0;
 
 	if (memchr(buf, '\v', len) != NULL || memchr(buf, '\f', len) != NULL) {
 		*what = "invalid character";
@@ -760,8 +771,12 @@ rp_field_of(const char *k, size_t len)
 		    RF_UNKNOWN;
 	}
 	for (i = 0; i < METRIC_COUNT; i++) {
-		if (strlen(metric_name(i)) == len &&
-		    memcmp(metric_name(i), k, len) == 0)
+		const char	*n = metric_name(i);
+
+		/* (k holds no NUL: n matches when its first len bytes do and
+		 * it ends there) */
+		if (len > 0 && n[0] == k[0] && strncmp(n, k, len) == 0 &&
+		    n[len] == '\0')
 			return RF_METRIC + i;
 	}
 	return RF_UNKNOWN;
@@ -770,14 +785,31 @@ rp_field_of(const char *k, size_t len)
 static int
 rp_mfield_of(const char *k, size_t len)
 {
-	size_t	i;
+	int	f;
 
-	for (i = 0; i < sizeof rp_mfield_names / sizeof rp_mfield_names[0]; i++) {
-		if (strlen(rp_mfield_names[i]) == len &&
-		    memcmp(rp_mfield_names[i], k, len) == 0)
-			return (int)i;
+	switch (len) {	/* the lengths of rp_mfield_names */
+	case 5:
+		f = MF_ERROR;
+		break;
+	case 7:
+		f = MF_SUCCESS;
+		break;
+	case 10:
+		f = k[1] == 'l' ? MF_CLASS : MF_COUNT;
+		break;
+	case 11:
+		f = MF_NAME;
+		break;
+	case 15:
+		f = MF_MEM;
+		break;
+	case 17:
+		f = MF_TIME;
+		break;
+	default:
+		return MF_UNKNOWN;
 	}
-	return MF_UNKNOWN;
+	return memcmp(k, rp_mfield_names[f], len) == 0 ? f : MF_UNKNOWN;
 }
 
 /* A string value or null: 0 (kept in *out, NULL for null), -1 for another
