@@ -23,7 +23,7 @@
 struct model;
 
 #define BATCH_BYTES	(512 * 1024)
-#define BATCH_AHEAD	4		/* batches in flight per thread */
+#define BATCH_AHEAD	2		/* batches in flight per thread */
 #define NO_STR		UINT32_MAX
 
 enum pentry_kind { PENTRY_RECORD, PENTRY_REJECT };

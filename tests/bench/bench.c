@@ -407,7 +407,7 @@ flood(const char *file, unsigned long records)
 	struct winsize	 ws = { .ws_row = 40, .ws_col = 160 };
 	struct pollfd	 pfd;
 	struct tlog	 l;
-	double		*sent = NULL, *lat = NULL, keys_from, next_key, t0;
+	double		*sent = NULL, *lat = NULL, keys_from, next_key, t0, key_gap;
 	double		 next_check = 0, deadline, t, a_end, fps, gap, cores;
 	double		*gaps = NULL;
 	size_t		 nsent = 0, nlat = 0, ngaps = 0, i;
@@ -430,8 +430,16 @@ flood(const char *file, unsigned long records)
 		execl(exectop, "exectop", "--no-mouse", file, (char *)NULL);
 		_exit(127);
 	}
-	/* Frames only first, then a key every 150 ms until it is done. */
+	/* Frames only first, then a key every 150 ms until it is done; a
+	 * catch-up expected to take under 12 s (at report -j 2's rate) gets
+	 * its keys from 40% of that time on, every 50 ms, or none would be
+	 * sent before it ends. */
 	keys_from = t0 + (quick ? 2.5 : 5.0);
+	key_gap = 0.150;
+	if (report_j2_rate > 0 && (double)records / report_j2_rate < 12) {
+		keys_from = t0 + 0.4 * (double)records / report_j2_rate;
+		key_gap = 0.050;
+	}
 	next_key = keys_from;
 	deadline = t0 + 600;
 	while (!done && now() < deadline) {
@@ -457,7 +465,7 @@ flood(const char *file, unsigned long records)
 		if (t >= next_key) {
 			if (write(mfd, &keys[nsent % 2], 1) == 1)
 				push(&sent, &nsent, now());
-			next_key += 0.150;
+			next_key += key_gap;
 		}
 		if (t >= next_check) {
 			done = tlog_catchup_done(log);
