@@ -18,7 +18,7 @@ BUILD	?= build
 SANFLAGS =
 endif
 
-PKGS	 = ncursesw yaml-0.1 jansson yajl
+PKGS	 = ncursesw yaml-0.1 jansson yajl hiredis
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS	?= -O2 -g

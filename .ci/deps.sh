@@ -22,6 +22,8 @@ need_pc yaml-0.1 libyaml-dev
 need_pc jansson libjansson-dev
 # The stream record reader (issue 10).
 need_pc yajl libyajl-dev
+# Redis stream sources (issue 15).
+need_pc hiredis libhiredis-dev
 if [ "$mode" = test ]; then
 	need_pc criterion libcriterion-dev
 	need_cmd tmux tmux
@@ -46,6 +48,10 @@ if [ "$mode" = test ]; then
 	# A comma-decimal locale for the record reader's LC_NUMERIC test
 	# (issue 10); compiled below once the locales package is there.
 	need_cmd localedef locales
+	# Redis stream tests (issue 15): a real server, and the Python
+	# package's Redis sink.
+	need_cmd redis-server redis-server
+	/usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || missing="$missing python3-redis"
 fi
 
 # make bench drives the TUI in tmux; its side-by-side rows run Python and

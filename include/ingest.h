@@ -22,7 +22,7 @@
 struct model;
 struct source;
 
-enum source_kind { SOURCE_FILE, SOURCE_FIFO, SOURCE_STDIN };
+enum source_kind { SOURCE_FILE, SOURCE_FIFO, SOURCE_STDIN, SOURCE_REDIS };
 
 enum source_state {
 	SOURCE_READING,		/* open, data flowing or idle at the end */

@@ -28,6 +28,7 @@
 #include "ingest.h"
 #include "model.h"
 #include "record.h"
+#include "redis_int.h"
 #include "xmalloc.h"
 
 #define SOURCE_CHUNK	65536
@@ -41,6 +42,8 @@ struct source {
 	int			 fd;
 	enum source_state	 state;
 	char			*error;
+
+	struct redis_src	*redis;		/* SOURCE_REDIS */
 
 	struct linebuf		 lb;
 	struct record		 rec;
@@ -183,6 +186,18 @@ source_open(const char *path, bool follow, size_t max_line_bytes,
 	snprintf(s->name, sizeof s->name, "%s", base != NULL && base[1] != '\0' ?
 	    base + 1 : path);
 
+	if (redis_src_is_url(path)) {
+		s->kind = SOURCE_REDIS;
+		free(s->path);
+		s->path = redis_src_redact(path);
+		if ((s->redis = redis_src_open(path, follow, cause)) == NULL) {
+			source_close(s);
+			return NULL;
+		}
+		snprintf(s->name, sizeof s->name, "%s",
+		    redis_src_key(s->redis));
+		return s;
+	}
 	if (strcmp(path, "-") == 0) {
 		s->kind = SOURCE_STDIN;
 		s->fd = STDIN_FILENO;
@@ -210,6 +225,7 @@ source_close(struct source *s)
 {
 	if (s == NULL)
 		return;
+	redis_src_close(s->redis);
 	source_close_fd(s);
 	linebuf_free(&s->lb);
 	record_free(&s->rec);
@@ -223,6 +239,8 @@ source_fd(const struct source *s)
 {
 	if (s->kind == SOURCE_FILE)
 		return -1;
+	if (s->kind == SOURCE_REDIS)
+		return redis_src_fd(s->redis);
 	return s->fd;
 }
 
@@ -283,6 +301,12 @@ source_read(struct source *s, struct model *m, size_t budget)
 	size_t	total = 0, want;
 	ssize_t	n;
 
+	if (s->kind == SOURCE_REDIS) {
+		n = (ssize_t)redis_src_read(s->redis, m, &s->rec, s->name,
+		    s->lb.max, budget, &s->lines);
+		s->bytes += (uint64_t)n;
+		return (size_t)n;
+	}
 	if (s->fd == -1 || s->state == SOURCE_EOF)
 		return 0;
 	s->model = m;
@@ -353,7 +377,7 @@ source_tick(struct source *s, struct model *m)
 {
 	struct stat	st, fst;
 
-	if (!s->follow || s->kind == SOURCE_STDIN)
+	if (!s->follow || s->kind == SOURCE_STDIN || s->kind == SOURCE_REDIS)
 		return;
 	if (s->kind == SOURCE_FIFO) {
 		/* A FIFO that could not be reopened: try again. */
@@ -409,6 +433,8 @@ source_kind(const struct source *s)
 enum source_state
 source_state(const struct source *s)
 {
+	if (s->kind == SOURCE_REDIS)
+		return redis_src_state(s->redis);
 	return s->state;
 }
 
@@ -421,6 +447,8 @@ source_path(const struct source *s)
 const char *
 source_status(const struct source *s, char *buf, size_t len)
 {
+	if (s->kind == SOURCE_REDIS)
+		return redis_src_status(s->redis, buf, len);
 	switch (s->state) {
 	case SOURCE_READING:
 		snprintf(buf, len, "reading");

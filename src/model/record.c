@@ -52,6 +52,7 @@ static const char *reject_names[REJECT_COUNT] = {
 	[REJECT_OUT_OF_RANGE] = "out_of_range",
 	[REJECT_LINE_TOO_LONG] = "line_too_long",
 	[REJECT_TORN_LINE] = "torn_line",
+	[REJECT_NO_RECORD_FIELD] = "no_record_field",
 };
 
 /* Whether a metric may be negative (memory footprint is a delta). */
