@@ -127,6 +127,19 @@ void		 analysis_free(struct analysis *);
 double		 analysis_score(const struct config *, double avg_time,
 		    double avg_mem, double avg_ser);
 
+/*
+ * The CI gate's policy (report --fail-on): fail_on is SEV_WARNING,
+ * SEV_CRITICAL or -1 for never; anything else (0, a zeroed setting)
+ * means SEV_CRITICAL.  analysis_gate_level() is that level (-1 for
+ * never); analysis_gate_fails() whether a finding of severity sev fails
+ * the gate; analysis_gate_failed() whether the analysis has one.
+ */
+int		 analysis_gate_level(int fail_on);
+bool		 analysis_gate_fails(int fail_on, enum severity sev);
+bool		 analysis_gate_failed(const struct analysis *, int fail_on);
+/* "never", "warning", "critical" for a fail_on setting. */
+const char	*analysis_gate_name(int fail_on);
+
 const char	*severity_name(enum severity);	/* "warning", "critical" */
 const char	*finding_kind_name(enum finding_kind);
 const char	*exec_status_name(enum exec_status);	/* "OK", "WARN"... */

@@ -41,6 +41,44 @@ static const char *metric_advice[METRIC_COUNT] = {
 	[METRIC_SER_SIZE] = "trim the payload: drop unused fields or compress",
 };
 
+int
+analysis_gate_level(int fail_on)
+{
+	if (fail_on == -1)
+		return -1;
+	if (fail_on == SEV_WARNING)
+		return SEV_WARNING;
+	return SEV_CRITICAL;
+}
+
+bool
+analysis_gate_fails(int fail_on, enum severity sev)
+{
+	int	 level = analysis_gate_level(fail_on);
+
+	return level != -1 && (int)sev >= level;
+}
+
+bool
+analysis_gate_failed(const struct analysis *a, int fail_on)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nregressions; i++) {
+		if (analysis_gate_fails(fail_on, a->regressions[i].severity))
+			return true;
+	}
+	return false;
+}
+
+const char *
+analysis_gate_name(int fail_on)
+{
+	int	 level = analysis_gate_level(fail_on);
+
+	return level == -1 ? "never" : severity_name((enum severity)level);
+}
+
 const char *
 severity_name(enum severity s)
 {

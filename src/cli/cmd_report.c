@@ -144,11 +144,8 @@ cmd_report(struct cli *c)
 		    strerror(errno));
 		rc = 2;
 	}
-	if (rc == 0 && c->fail_on != -1) {
-		if ((c->fail_on == SEV_WARNING && a->nregressions > 0) ||
-		    (c->fail_on == SEV_CRITICAL && a->ncritical > 0))
-			rc = 1;
-	}
+	if (rc == 0 && analysis_gate_failed(a, c->fail_on))
+		rc = 1;
 	nmissing = baseline_missing(bl, m, &missing);
 	if (nmissing > 0) {
 		char *id = escape_terminal(missing[0]);

@@ -95,22 +95,6 @@ junit_text(FILE *fp, const char *s)
 	free(v);
 }
 
-static int
-junit_fail_level(const struct report_ctx *ctx)
-{
-	if (ctx->fail_on == -1)
-		return -1;
-	if (ctx->fail_on == SEV_WARNING)
-		return SEV_WARNING;
-	return SEV_CRITICAL;
-}
-
-static const char *
-junit_fail_name(int level)
-{
-	return level == -1 ? "never" : severity_name((enum severity)level);
-}
-
 /* Indexes every finding by executor and metric. */
 static void
 junit_index(const struct finding **by, const struct finding *v, size_t n,
@@ -136,7 +120,6 @@ junit_cases(const struct report_ctx *ctx, size_t *ncases)
 	struct summary		 s;
 	size_t			 i, n = 0;
 	enum metric		 k;
-	int			 level = junit_fail_level(ctx);
 
 	by = xcalloc(m->nexecs * METRIC_COUNT + 1, sizeof *by);
 	junit_index(by, an->regressions, an->nregressions, m->nexecs);
@@ -161,7 +144,7 @@ junit_cases(const struct report_ctx *ctx, size_t *ncases)
 			    f->kind == FINDING_NEW))
 				c[n].skipped = true;
 			else if (f != NULL && f->kind == FINDING_REGRESSION &&
-			    level != -1 && (int)f->severity >= level)
+			    analysis_gate_fails(ctx->fail_on, f->severity))
 				c[n].failed = true;
 			n++;
 		}
@@ -208,7 +191,7 @@ junit_failure(FILE *fp, const struct report_ctx *ctx, const struct finding *f)
 	fprintf(fp, "\nmetric: %s (%s, %s)\nseverity: %s (fail-on %s)\n",
 	    metric_name(f->metric), metric_label(f->metric),
 	    metric_unit(f->metric), sev,
-	    junit_fail_name(junit_fail_level(ctx)));
+	    analysis_gate_name(ctx->fail_on));
 	fprintf(fp, "baseline mean: %s %s",
 	    report_fmt(v, sizeof v, f->baseline_value, prec),
 	    metric_unit(f->metric));
@@ -266,7 +249,7 @@ junit_case(FILE *fp, const struct report_ctx *ctx, const struct junit_case *c)
 	if (f->kind == FINDING_REGRESSION)
 		fprintf(fp, "%s regression (below --fail-on %s): ",
 		    severity_name(f->severity),
-		    junit_fail_name(junit_fail_level(ctx)));
+		    analysis_gate_name(ctx->fail_on));
 	else
 		fputs("improvement: ", fp);
 	junit_delta(fp, ctx, f);
@@ -347,7 +330,7 @@ report_junit_write(FILE *fp, const struct report_ctx *ctx)
 	    bl->path != NULL ? bl->path : "(in memory)");
 	junit_property(fp, "config", ctx->config != NULL &&
 	    ctx->config->path != NULL ? ctx->config->path : "built-in defaults");
-	junit_property(fp, "fail_on", junit_fail_name(junit_fail_level(ctx)));
+	junit_property(fp, "fail_on", analysis_gate_name(ctx->fail_on));
 	snprintf(num, sizeof num, "%llu",
 	    (unsigned long long)ctx->model->records);
 	junit_property(fp, "records", num);
