@@ -355,12 +355,14 @@ add:
 	}
 }
 
+#define BOTTLENECK_OK "Performance acceptable, monitor for regressions"
+
 /* The recommendation of a bottleneck entry (static text). */
 static const char *
 bottleneck_advice(const struct config *cfg, double t, double mem, double ser)
 {
 	double		best = 0, c;
-	const char	*advice = "Performance acceptable, monitor for regressions";
+	const char	*advice = BOTTLENECK_OK;
 
 	if (!isnan(t) && t > ADVICE_TIME_MS &&
 	    (c = cfg->weight[METRIC_EXEC_TIME] * t) > best) {
@@ -511,6 +513,12 @@ analysis_bottlenecks(struct analysis *a, const struct model *m,
 		}
 		b->recommendation = bottleneck_advice(cfg, b->avg_time_ms,
 		    b->avg_memory_mb, b->avg_ser_time_ms);
+		/* Never "acceptable" next to the executor's own regression. */
+		if (strcmp(b->recommendation, BOTTLENECK_OK) == 0 &&
+		    (a->status[ex->index] == STATUS_CRIT ||
+		    a->status[ex->index] == STATUS_WARN))
+			b->recommendation = "Regressed against the baseline: "
+			    "see its alert and what changed at the change point";
 	}
 	free(v);
 }

@@ -294,6 +294,36 @@ Test(analysis, bottleneck_scores_and_order)
 	model_free(m);
 }
 
+/* Issue 9 item 7: no "acceptable" advice next to a CRIT of the same
+ * executor; an executor without a regression keeps it. */
+Test(analysis, bottleneck_advice_not_acceptable_when_regressed)
+{
+	struct model	*m = model_create(&(struct model_limits){ .window = 0 });
+	struct baseline	*b = baseline_of("A", 100, NAN, 1);
+	struct analysis	*a;
+	size_t		 i;
+
+	run(m, "A", 390);	/* +290%: CRIT, still under the time advice */
+	run(m, "B", 50);	/* no baseline: NEW */
+	cfg.top_n = 2;
+	a = analysis_run(m, b, &cfg);
+	cr_assert_eq(a->ncritical, 1);
+	cr_assert_eq(a->nbottlenecks, 2);
+	for (i = 0; i < 2; i++) {
+		const struct bottleneck *bn = &a->bottlenecks[i];
+
+		if (strcmp(bn->ex->id, "A") == 0)
+			cr_assert(strstr(bn->recommendation, "Regressed") != NULL,
+			    "%s", bn->recommendation);
+		else
+			cr_assert_str_eq(bn->recommendation,
+			    "Performance acceptable, monitor for regressions");
+	}
+	analysis_free(a);
+	model_free(m);
+	baseline_free(b);
+}
+
 Test(analysis, regressions_sorted_critical_first)
 {
 	struct model	*m = model_create(NULL);
