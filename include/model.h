@@ -77,6 +77,15 @@ struct executor {
 	uint64_t		 dropped_methods;	/* over limits.max_methods */
 };
 
+/* Unknown field names seen in accepted records, the most frequent kept. */
+#define MODEL_UNKNOWN_FIELDS	16
+#define MODEL_UNKNOWN_NAME_LEN	64
+
+struct unknown_field {
+	char		name[MODEL_UNKNOWN_NAME_LEN];	/* "k" or "method_calls[].k" */
+	uint64_t	count;		/* records that had it */
+};
+
 struct rejection {
 	char			source[64];
 	uint64_t		line;
@@ -113,6 +122,11 @@ struct model {
 	unsigned	  rej_head;
 	unsigned	  rej_count;
 
+	struct unknown_field unknown[MODEL_UNKNOWN_FIELDS];	/* by count */
+	unsigned	  nunknown;
+	uint64_t	  unknown_other;	/* sightings of names past the table */
+	uint64_t	  no_metric;	/* records with no known metric at all */
+
 	uint64_t	  generation;	/* bumped on every change */
 
 	struct model_ref *refs;		/* sorted by id */
@@ -132,6 +146,13 @@ int		 model_add_record(struct model *, const struct record *);
 /* Counts a rejected line and keeps it among the last few rejections. */
 void		 model_reject(struct model *, const char *source, uint64_t line,
 		    enum reject_reason, const char *detail);
+/*
+ * "exec_time_ms 120, succes 3" (the most frequent unknown field names,
+ * counts) into buf; "" when there are none.  Untrusted text: escape it
+ * for the output.
+ */
+void		 model_unknown_summary(const struct model *, char *buf,
+		    size_t len);
 /* The i-th most recent rejection (0 = newest), NULL past the end. */
 const struct rejection *model_rejection(const struct model *, unsigned);
 

@@ -18,6 +18,7 @@
 #include "metric.h"
 
 #define RECORD_MAX_ID_BYTES	256
+#define RECORD_MAX_UNKNOWN	4	/* unknown field names kept per record */
 
 enum reject_reason {
 	REJECT_INVALID_JSON,	/* not JSON, truncated, bad UTF-8, NUL, trailing data */
@@ -56,6 +57,15 @@ struct record {
 	struct record_method	*methods;
 	size_t			 nmethods;
 	size_t			 methods_cap;
+	/*
+	 * Fields the reader does not know (a typo such as "exec_time_ms"):
+	 * the first RECORD_MAX_UNKNOWN names, bit i of unknown_in_method set
+	 * when unknown[i] was a key of a method_calls object.  Filled by the
+	 * yajl reader only.
+	 */
+	const char		*unknown[RECORD_MAX_UNKNOWN];
+	unsigned		 nunknown;
+	unsigned		 unknown_in_method;
 };
 
 /* Short stable name of a reason, e.g. "invalid_json". */

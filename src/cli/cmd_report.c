@@ -87,6 +87,22 @@ cli_input_check(const struct cli *c, const struct model *m)
 		}
 		fputs("\n", stderr);
 	}
+	if (m->nunknown > 0 || m->no_metric > 0) {
+		char	 buf[1024], *esc;
+
+		model_unknown_summary(m, buf, sizeof buf);
+		esc = escape_terminal(buf);
+		fprintf(stderr, "exectop: warning: ");
+		if (m->nunknown > 0)
+			fprintf(stderr, "unknown fields ignored (%s)%s", esc,
+			    m->no_metric > 0 ? "; " : "");
+		if (m->no_metric > 0)
+			fprintf(stderr, "%llu record%s had no known metric",
+			    (unsigned long long)m->no_metric,
+			    m->no_metric == 1 ? "" : "s");
+		fputs("\n", stderr);
+		free(esc);
+	}
 	if (m->records == 0)
 		return xasprintf("no valid record was read from %s (%llu "
 		    "invalid): is the profiler writing records with an "

@@ -101,6 +101,10 @@ batch_line(struct batch *b, struct record *rec, const char *p, size_t len,
 	e->error = batch_str(b, rec->error);
 	e->meth = (uint32_t)b->nmeth;
 	e->nmeth = (uint32_t)rec->nmethods;
+	for (i = 0; i < rec->nunknown; i++)
+		e->unknown[i] = batch_str(b, rec->unknown[i]);
+	e->nunknown = rec->nunknown;
+	e->unknown_in_method = rec->unknown_in_method;
 	if (b->nmeth + rec->nmethods > b->capmeth) {
 		while (b->nmeth + rec->nmethods > b->capmeth)
 			b->capmeth = b->capmeth ? b->capmeth * 2 : 1024;
@@ -218,6 +222,10 @@ batch_apply(struct batch *b, struct model *m, const char *name, uint64_t base)
 		rec.timestamp = e->timestamp;
 		rec.success = e->success;
 		rec.error = strat(b, e->error);
+		for (j = 0; j < e->nunknown; j++)
+			rec.unknown[j] = strat(b, e->unknown[j]);
+		rec.nunknown = e->nunknown;
+		rec.unknown_in_method = e->unknown_in_method;
 		if (e->nmeth > rec.methods_cap) {
 			rec.methods_cap = e->nmeth;
 			rec.methods = xreallocarray(rec.methods, rec.methods_cap,

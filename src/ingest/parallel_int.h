@@ -40,6 +40,9 @@ struct pentry {
 	uint32_t		detail;
 	uint32_t		meth;		/* first method in the method array */
 	uint32_t		nmeth;
+	uint32_t		unknown[RECORD_MAX_UNKNOWN];
+	uint32_t		nunknown;
+	uint32_t		unknown_in_method;
 };
 
 struct pmethod {

@@ -361,6 +361,72 @@ executor_add_method(struct model *m, struct executor *ex,
 	}
 }
 
+/* Counts one sighting of an unknown field; the table stays sorted by
+ * count, a full table counts newcomers in unknown_other. */
+static void
+model_note_unknown(struct model *m, const char *name, bool in_method)
+{
+	struct unknown_field	 f, *u = NULL;
+	size_t			 n;
+	unsigned		 i;
+
+	snprintf(f.name, sizeof f.name, "%s%s", in_method ?
+	    "method_calls[]." : "", name);
+	/* Cut at a character boundary, not inside a UTF-8 sequence. */
+	if ((n = strlen(f.name)) == sizeof f.name - 1) {
+		size_t		 lead = n - 1;
+		unsigned char	 c;
+
+		while (lead > 0 && ((unsigned char)f.name[lead] & 0xc0) == 0x80)
+			lead--;
+		c = (unsigned char)f.name[lead];
+		if (lead + (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1) > n)
+			f.name[lead] = '\0';
+	}
+	for (i = 0; i < m->nunknown; i++)
+		if (strcmp(m->unknown[i].name, f.name) == 0) {
+			u = &m->unknown[i];
+			break;
+		}
+	if (u == NULL) {
+		if (m->nunknown == MODEL_UNKNOWN_FIELDS) {
+			m->unknown_other++;
+			return;
+		}
+		u = &m->unknown[m->nunknown++];
+		memcpy(u->name, f.name, sizeof u->name);
+		u->count = 0;
+	}
+	u->count++;
+	while (u > m->unknown && u[-1].count < u->count) {
+		f = u[-1];
+		u[-1] = *u;
+		*u = f;
+		u--;
+	}
+}
+
+void
+model_unknown_summary(const struct model *m, char *buf, size_t len)
+{
+	size_t		 used = 0;
+	unsigned	 i;
+	int		 n;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < m->nunknown && used < len; i++) {
+		n = snprintf(buf + used, len - used, "%s%s %llu", i ? ", " : "",
+		    m->unknown[i].name, (unsigned long long)m->unknown[i].count);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	if (m->unknown_other > 0 && used < len)
+		snprintf(buf + used, len - used, ", others %llu",
+		    (unsigned long long)m->unknown_other);
+}
+
 int
 model_add_record(struct model *m, const struct record *r)
 {
@@ -376,6 +442,13 @@ model_add_record(struct model *m, const struct record *r)
 	}
 	m->records++;
 	ex->runs++;
+	for (i = 0; i < r->nunknown; i++)
+		model_note_unknown(m, r->unknown[i],
+		    (r->unknown_in_method & (1u << i)) != 0);
+	for (k = 0; k < METRIC_COUNT && isnan(r->v[k]); k++)
+		;
+	if (k == METRIC_COUNT && r->nmethods == 0)
+		m->no_metric++;
 	if (!r->success)
 		ex->failures++;
 	if (r->error != NULL)

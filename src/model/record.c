@@ -84,6 +84,8 @@ record_clear(struct record *r)
 	r->executor_id = NULL;
 	r->error = NULL;
 	r->nmethods = 0;
+	r->nunknown = 0;
+	r->unknown_in_method = 0;
 }
 
 static void	record_keyset_free(struct record_keyset *);
@@ -1211,6 +1213,21 @@ rp_mark_seen(struct rp *p, uint32_t *seen, int f, const char *k, size_t len)
 	return 1;
 }
 
+/* Keeps the name of an unknown field (the first few of a line). */
+static void
+rp_unknown(struct rp *p, const char *k, size_t len, bool in_method)
+{
+	struct record	*r = p->r;
+	const char	*name;
+
+	if (r->nunknown >= RECORD_MAX_UNKNOWN ||
+	    (name = rp_keep(p, k, len)) == NULL)
+		return;
+	if (in_method)
+		r->unknown_in_method |= 1u << r->nunknown;
+	r->unknown[r->nunknown++] = name;
+}
+
 static int
 rp_map_key(void *ctx, const unsigned char *s, size_t len)
 {
@@ -1227,13 +1244,17 @@ rp_map_key(void *ctx, const unsigned char *s, size_t len)
 		goto other;
 	if (p->depth == 1) {
 		p->key = f = rp_field_of(k, len);
-		if (f == RF_UNKNOWN)
+		if (f == RF_UNKNOWN) {
+			rp_unknown(p, k, len, false);
 			goto other;
+		}
 		return rp_mark_seen(p, &p->seen, f, k, len);
 	} else if (p->depth == 3 && p->in_method) {
 		p->mkey = f = rp_mfield_of(k, len);
-		if (f == MF_UNKNOWN)
+		if (f == MF_UNKNOWN) {
+			rp_unknown(p, k, len, true);
 			goto other;
+		}
 		return rp_mark_seen(p, &p->mseen, f, k, len);
 	}
 other:

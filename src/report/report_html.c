@@ -594,6 +594,39 @@ h_methods(FILE *fp, const struct report_ctx *ctx)
 	fputs("</section>\n", fp);
 }
 
+/* Field names the reader did not know: a typo shows up here. */
+static void
+h_unknown(FILE *fp, const struct model *model)
+{
+	static const char *const cols[] = { "Field", "Records", NULL };
+	unsigned	 i;
+
+	fprintf(fp, "<section id=\"unknown\">\n<h2>Unknown fields (%u)</h2>\n",
+	    model->nunknown);
+	if (model->no_metric > 0)
+		fprintf(fp, "<p>%llu record%s had no known metric at all.</p>\n",
+		    (unsigned long long)model->no_metric,
+		    model->no_metric == 1 ? "" : "s");
+	if (model->nunknown == 0)
+		h_none(fp);
+	else {
+		h_table_open(fp, cols);
+		for (i = 0; i < model->nunknown; i++) {
+			fputs("<tr>", fp);
+			h_td(fp, model->unknown[i].name);
+			h_td_int(fp, model->unknown[i].count);
+			fputs("</tr>\n", fp);
+		}
+		if (model->unknown_other > 0) {
+			fputs("<tr><td>(other names)</td>", fp);
+			h_td_int(fp, model->unknown_other);
+			fputs("</tr>\n", fp);
+		}
+		h_table_close(fp);
+	}
+	fputs("</section>\n", fp);
+}
+
 static void
 h_invalid(FILE *fp, const struct model *model)
 {
@@ -715,6 +748,7 @@ report_html_write(FILE *fp, const struct report_ctx *ctx)
 	h_executors(fp, ctx);
 	h_methods(fp, ctx);
 	h_invalid(fp, ctx->model);
+	h_unknown(fp, ctx->model);
 	h_config(fp, ctx->config);
 	fputs(html_script, fp);
 	fputs("</body>\n</html>\n", fp);

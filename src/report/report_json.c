@@ -291,6 +291,22 @@ rj_executor(const struct report_ctx *ctx, size_t idx)
 	return o;
 }
 
+/* {"exec_time_ms": 120, ...}, most frequent first; "(other names)" counts
+ * the sightings of names past the model's table. */
+static json_t *
+rj_unknown(const struct model *model)
+{
+	json_t		*o = json_object();
+	unsigned	 i;
+
+	for (i = 0; i < model->nunknown; i++)
+		rj_set(o, model->unknown[i].name,
+		    rj_int(model->unknown[i].count));
+	if (model->unknown_other > 0)
+		rj_set(o, "(other names)", rj_int(model->unknown_other));
+	return o;
+}
+
 static json_t *
 rj_invalid(const struct model *model)
 {
@@ -416,6 +432,8 @@ rj_tail(const struct report_ctx *ctx)
 	rj_set(doc, "config", rj_config(ctx->config));
 	rj_set(doc, "baseline", rj_baseline(ctx->baseline));
 	rj_set(doc, "sources", rj_str(ctx->sources));
+	rj_set(doc, "unknown_fields", rj_unknown(ctx->model));
+	rj_set(doc, "records_without_metrics", rj_int(ctx->model->no_metric));
 	if (ctx->input_error != NULL)
 		rj_set(doc, "input_error", rj_str(ctx->input_error));
 	return doc;

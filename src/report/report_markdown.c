@@ -426,6 +426,38 @@ md_methods(FILE *fp, const struct report_ctx *ctx)
 		md_none(fp);
 }
 
+/* Field names the reader did not know: a typo shows up here. */
+static void
+md_unknown(FILE *fp, const struct model *model)
+{
+	static const char *const cols[] = { "Field", "Records", NULL };
+	unsigned	 i;
+
+	fprintf(fp, "## Unknown fields (%u)\n\n", model->nunknown);
+	if (model->no_metric > 0)
+		fprintf(fp, "%llu record%s had no known metric at all.\n\n",
+		    (unsigned long long)model->no_metric,
+		    model->no_metric == 1 ? "" : "s");
+	if (model->nunknown == 0) {
+		md_none(fp);
+		return;
+	}
+	md_header(fp, cols, "tn");
+	for (i = 0; i < model->nunknown; i++) {
+		fputc('|', fp);
+		md_cell(fp, model->unknown[i].name);
+		md_int(fp, model->unknown[i].count);
+		fputc('\n', fp);
+	}
+	if (model->unknown_other > 0) {
+		fputc('|', fp);
+		md_cell(fp, "(other names)");
+		md_int(fp, model->unknown_other);
+		fputc('\n', fp);
+	}
+	fputc('\n', fp);
+}
+
 static void
 md_invalid(FILE *fp, const struct model *model)
 {
@@ -525,6 +557,7 @@ report_markdown_write(FILE *fp, const struct report_ctx *ctx)
 	md_executors(fp, ctx);
 	md_methods(fp, ctx);
 	md_invalid(fp, ctx->model);
+	md_unknown(fp, ctx->model);
 	md_config(fp, ctx->config);
 	return ferror(fp) ? -1 : 0;
 }

@@ -310,6 +310,17 @@ draw_header(struct tui *t, int lines)
 			draw_seg_stream(3, &x, right, buf, h);
 			draw_seg_stream(3, &x, right, rej->detail, h);
 		}
+		if (t->model->nunknown > 0 || t->model->no_metric > 0) {
+			model_unknown_summary(t->model, buf, sizeof buf);
+			draw_seg(3, &x, right, t->model->nunknown > 0 ?
+			    "  unknown fields: " : "", h);
+			draw_seg_stream(3, &x, right, buf, h);
+			if (t->model->no_metric > 0) {
+				snprintf(buf, sizeof buf, "  %llu without metrics",
+				    (unsigned long long)t->model->no_metric);
+				draw_seg(3, &x, right, buf, h);
+			}
+		}
 	}
 }
 

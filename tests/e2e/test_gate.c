@@ -425,3 +425,76 @@ Test(gate, missing_baseline_file_is_named_in_the_header)
 	tmux_stop(&tm);
 	free(cmd);
 }
+
+/* Issue 13 item 3: a typo in a field name is counted and named. */
+#define TYPO_RECORDS \
+	"{\"executor_id\":\"A\",\"exec_time_ms\":3}\n" \
+	"{\"executor_id\":\"A\",\"execution_time_ms\":3,\"succes\":true," \
+	"\"method_calls\":[{\"method_name\":\"m\",\"tiem\":1}]}\n" \
+	"{\"executor_id\":\"B\",\"exec_time_ms\":4,\"x\":{\"nested\":1}}\n"
+
+Test(gate, unknown_fields_are_counted_and_named)
+{
+	char		*p = tu_put("typo.jsonl", TYPO_RECORDS);
+	char		*cmd, *err, *out, *md;
+	json_t		*doc, *u;
+	json_error_t	 je;
+	int		 j, st;
+
+	for (j = 1; j <= 2; j++) {	/* the serial and the parallel reader */
+		err = out = NULL;
+		cmd = tu_fmt("'%s' report -j %d '%s'", tu_exectop(), j, p);
+		st = tu_run(cmd, &out, &err);
+		cr_assert_eq(st, 0, "%s: exit %d: %s", cmd, st, err);
+		cr_assert(strstr(err, "exectop: warning: unknown fields ignored "
+		    "(exec_time_ms 2, ") != NULL, "-j %d stderr: %s", j, err);
+		cr_assert(strstr(err, "method_calls[].tiem 1") != NULL, "%s", err);
+		cr_assert(strstr(err, "nested") == NULL, "%s", err);
+		cr_assert(strstr(err, "2 records had no known metric") != NULL,
+		    "%s", err);
+		doc = json_loads(out, 0, &je);
+		cr_assert_not_null(doc, "%s", je.text);
+		u = json_object_get(doc, "unknown_fields");
+		cr_assert_eq(json_integer_value(json_object_get(u,
+		    "exec_time_ms")), 2);
+		cr_assert_eq(json_integer_value(json_object_get(u, "succes")), 1);
+		cr_assert_eq(json_integer_value(json_object_get(u, "x")), 1);
+		cr_assert_eq(json_object_size(u), 4, "%s", out);
+		cr_assert_eq(json_integer_value(json_object_get(doc,
+		    "records_without_metrics")), 2);
+		json_decref(doc);
+		free(cmd);
+		free(err);
+		free(out);
+	}
+	cmd = tu_fmt("'%s' report -f markdown '%s'", tu_exectop(), p);
+	md = NULL;
+	cr_assert_eq(tu_run(cmd, &md, NULL), 0);
+	cr_assert(strstr(md, "## Unknown fields (4)") != NULL, "%s", md);
+	cr_assert(strstr(md, "| exec\\_time\\_ms | 2 |") != NULL ||
+	    strstr(md, "| exec_time_ms | 2 |") != NULL, "%s", md);
+	cr_assert(strstr(md, "2 records had no known metric at all") != NULL);
+	free(md);
+	free(cmd);
+	free(p);
+}
+
+Test(gate, tui_invalid_view_names_unknown_fields)
+{
+	struct tmux	 tm;
+	char		*p = tu_put("typo.jsonl", TYPO_RECORDS), *cmd;
+
+	if (!tmux_available())
+		cr_skip_test("tmux is not installed: run .ci/deps.sh test");
+	memset(&tm, 0, sizeof tm);
+	cmd = tu_fmt("LC_ALL=C.UTF-8 '%s' -c /dev/null typo.jsonl", tu_exectop());
+	cr_assert_eq(tmux_start(&tm, 160, 40, tu_dir, cmd), 0);
+	cr_assert(tmux_wait_for(&tm, "records 3", 20000));
+	tmux_keys(&tm, "i");
+	cr_assert(tmux_wait_for(&tm, "unknown fields: exec_time_ms 2, ", 5000));
+	cr_assert(tmux_wait_for(&tm, "2 without metrics", 5000));
+	tmux_keys(&tm, "q");
+	tmux_stop(&tm);
+	free(cmd);
+	free(p);
+}

@@ -245,3 +245,42 @@ Test(model, summary_memos_follow_new_runs)
 	cr_assert_eq(s.mean, 55);
 	model_free(m);
 }
+
+/* Unknown fields: counted per name, most frequent first, the table
+ * bounded (newcomers past it counted as others), long names cut on a
+ * character boundary; records without any metric counted. */
+Test(model, unknown_fields_counted_bounded_and_sorted)
+{
+	struct model_limits	 lim = { 0 };
+	struct model		*m = model_create(&lim);
+	char			 line[512], buf[2048], name[128];
+	int			 i;
+
+	feed(m, "{\"executor_id\":\"a\",\"rare\":1,\"execution_time_ms\":1}");
+	for (i = 0; i < 3; i++)
+		feed(m, "{\"executor_id\":\"a\",\"exec_time_ms\":1}");
+	model_unknown_summary(m, buf, sizeof buf);
+	cr_assert_str_eq(buf, "exec_time_ms 3, rare 1");
+	cr_assert_eq(m->no_metric, 3);
+	for (i = 0; i < MODEL_UNKNOWN_FIELDS + 3; i++) {
+		snprintf(line, sizeof line, "{\"executor_id\":\"a\",\"f%02d\":1,"
+		    "\"execution_time_ms\":1}", i);
+		feed(m, line);
+	}
+	cr_assert_eq(m->nunknown, MODEL_UNKNOWN_FIELDS);
+	cr_assert_eq(m->unknown_other, 5);	/* 2 + 19 names, 16 kept */
+	cr_assert_str_eq(m->unknown[0].name, "exec_time_ms");
+	cr_assert_eq(m->no_metric, 3);
+	model_free(m);
+
+	/* 62 ASCII bytes then a two-byte character: cut before it. */
+	m = model_create(&lim);
+	memset(name, 'x', 62);
+	name[62] = '\0';
+	snprintf(line, sizeof line, "{\"executor_id\":\"a\",\"%s\\u00e9\":1}",
+	    name);
+	feed(m, line);
+	cr_assert_eq(m->nunknown, 1);
+	cr_assert_str_eq(m->unknown[0].name, name);
+	model_free(m);
+}

@@ -160,3 +160,29 @@ Test(record, reason_names_are_distinct)
 		for (j = i + 1; j < REJECT_COUNT; j++)
 			cr_assert_str_neq(record_reject_name(i), record_reject_name(j));
 }
+
+/* Unknown field names are kept (the first RECORD_MAX_UNKNOWN), known ones
+ * and keys inside an unknown field's value are not. */
+Test(record, unknown_field_names_are_kept)
+{
+	enum reject_reason	why;
+
+	cr_assert_eq(parse("{\"executor_id\":\"a\",\"exec_time_ms\":1,"
+	    "\"o\":{\"inner\":2},\"execution_time_ms\":3,\"method_calls\":"
+	    "[{\"method_name\":\"m\",\"tiem\":1}],\"e\\u00e9\":0}", &why), 0);
+	cr_assert_eq(rec.nunknown, 4);
+	cr_assert_str_eq(rec.unknown[0], "exec_time_ms");
+	cr_assert_str_eq(rec.unknown[1], "o");
+	cr_assert_str_eq(rec.unknown[2], "tiem");
+	cr_assert_str_eq(rec.unknown[3], "e\xc3\xa9");
+	cr_assert_eq(rec.unknown_in_method, 1u << 2);
+	cr_assert_float_eq(rec.v[METRIC_EXEC_TIME], 3, 1e-12);
+	record_clear(&rec);
+	cr_assert_eq(parse("{\"executor_id\":\"a\",\"a\":1,\"b\":1,\"c\":1,"
+	    "\"d\":1,\"e\":1}", &why), 0);
+	cr_assert_eq(rec.nunknown, RECORD_MAX_UNKNOWN);
+	cr_assert_str_eq(rec.unknown[3], "d");
+	record_clear(&rec);
+	cr_assert_eq(parse("{\"executor_id\":\"a\",\"success\":true}", &why), 0);
+	cr_assert_eq(rec.nunknown, 0);
+}

@@ -229,7 +229,8 @@ Test(report_json, top_level_keys_in_order)
 	    "total_runs", "total_execution_time_ms", "total_memory_mb",
 	    "invalid_records", "regressions", "improvements", "pending", "new",
 	    "missing", "bottlenecks", "executor_rankings", "executors", "summary",
-	    "config", "baseline", "sources", NULL };
+	    "config", "baseline", "sources", "unknown_fields",
+	    "records_without_metrics", NULL };
 	struct fx	 fx;
 	json_t		*doc;
 	void		*it;
