@@ -9,6 +9,9 @@
 
 /* HTML text and attribute values: & < > " ' as entities. */
 int	escape_html(FILE *, const char *);
+/* XML text and attribute values (JUnit): as escape_html(), and the
+ * non-characters U+FFFE/U+FFFF, which XML 1.0 forbids, as "\ufffe". */
+int	escape_xml(FILE *, const char *);
 /* Markdown table cells: backslash first, then | ` * _ [ ] < > and
  * newlines (as a space-like "<br>"-free escape). */
 int	escape_markdown(FILE *, const char *);

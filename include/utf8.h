@@ -5,6 +5,7 @@
 #ifndef EXECTOP_UTF8_H
 #define EXECTOP_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,5 +17,14 @@
  * surrogate, a code point beyond U+10FFFF, or a sequence cut short.
  */
 size_t	utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/*
+ * The one definition of an "unsafe" code point, shared by every output
+ * (terminal, reports, config error messages): C0 controls, DEL, C1
+ * controls (U+0080-U+009F), the line and paragraph separators
+ * U+2028/U+2029 and the bidi controls (U+061C, U+200E/U+200F,
+ * U+202A-U+202E, U+2066-U+2069).  They could move the cursor, reorder
+ * or break lines, so they are shown as visible escapes, never raw.
+ */
+bool	utf8_unsafe(uint32_t cp);
 
 #endif

@@ -97,13 +97,9 @@ ydoc_clean(const char *text)
 			i++;
 			continue;
 		}
-		if (cp < 0x20 || cp == 0x7f) {
-			snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
-			ydoc_append(&out, &len, &cap, esc, strlen(esc));
-		} else if ((cp >= 0x80 && cp <= 0x9f) ||
-		    (cp >= 0x2028 && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069)) {
-			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+		if (utf8_unsafe(cp)) {
+			snprintf(esc, sizeof esc, cp < 0x80 ? "\\x%02x" :
+			    "\\u%04x", (unsigned)cp);
 			ydoc_append(&out, &len, &cap, esc, strlen(esc));
 		} else
 			ydoc_append(&out, &len, &cap, text + i, step);

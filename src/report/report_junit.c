@@ -24,9 +24,10 @@
  *
  * The layout is the one Jenkins, GitLab and the GitHub reporters read
  * (testsuites > testsuite > properties, testcase*, system-out, system-err;
- * the counts as attributes).  Stream text goes through escape_terminal()
- * first (control, bidi and invalid UTF-8 bytes become visible escapes),
- * then XML escaping, so no character XML 1.0 forbids reaches the output.
+ * the counts as attributes).  Stream text goes through escape_xml()
+ * (control, bidi, U+FFFE/U+FFFF and invalid UTF-8 bytes become visible
+ * escapes, markup becomes entities), so no character XML 1.0 forbids
+ * reaches the output.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -54,45 +55,11 @@ struct junit_case {
 	bool			 skipped;
 };
 
-/* Text or attribute value: visible escapes, then & < > " ' as
- * entities; U+FFFE and U+FFFF (not XML characters) are dropped. */
+/* Text or attribute value, through the shared escaping. */
 static void
 junit_text(FILE *fp, const char *s)
 {
-	const unsigned char	*p;
-	char			*v;
-
-	v = escape_terminal(s != NULL ? s : "");
-	for (p = (const unsigned char *)v; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&apos;", fp);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				break;	/* escape_terminal() left none */
-			if (p[0] == 0xef && p[1] == 0xbf &&
-			    (p[2] == 0xbe || p[2] == 0xbf)) {
-				p += 2;
-				break;
-			}
-			fputc(*p, fp);
-			break;
-		}
-	}
-	free(v);
+	escape_xml(fp, s != NULL ? s : "");
 }
 
 /* Indexes every finding by executor and metric. */

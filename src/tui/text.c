@@ -12,10 +12,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "escape.h"
+#include "utf8.h"
+
 #include "text.h"
 
 static bool	text_is_utf8;
@@ -49,35 +52,10 @@ text_detect_utf8(void)
 static size_t
 text_decode(const unsigned char *s, long *cp)
 {
-	size_t		 n, i;
-	unsigned long	 c;
+	uint32_t	 c;
+	size_t		 n;
 
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else {
-		*cp = -1;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = -1;
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff) {
+	if ((n = utf8_decode(s, SIZE_MAX, &c)) == 0) {
 		*cp = -1;
 		return 1;
 	}

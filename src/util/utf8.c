@@ -1,5 +1,5 @@
 /*
- * utf8.c - strict UTF-8 decoding.
+ * utf8.c - strict UTF-8 decoding and the one set of unsafe code points.
  */
 #include "utf8.h"
 
@@ -38,4 +38,22 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 		return 0;
 	*cp = c;
 	return len;
+}
+
+bool
+utf8_unsafe(uint32_t cp)
+{
+	if (cp < 0x20 || cp == 0x7f)
+		return true;
+	if (cp >= 0x80 && cp <= 0x9f)
+		return true;
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f)
+		return true;
+	if (cp == 0x2028 || cp == 0x2029)
+		return true;
+	if (cp >= 0x202a && cp <= 0x202e)
+		return true;
+	if (cp >= 0x2066 && cp <= 0x2069)
+		return true;
+	return false;
 }

@@ -1,6 +1,6 @@
 /*
  * test_escape.c - escaping of hostile stream text for HTML, Markdown and
- * the terminal.
+ * the terminal and XML, and the one set of unsafe code points.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -11,7 +11,10 @@
 
 #include <criterion/criterion.h>
 
+#include "config.h"
 #include "escape.h"
+#include "testutil.h"
+#include "utf8.h"
 
 /* Runs one FILE-based escaper into a string (malloc'd). */
 static char *
@@ -305,4 +308,108 @@ Test(escape, write_error_reported)
 	clearerr(fp);
 	cr_expect_eq(escape_markdown(fp, big), -1);
 	fclose(fp);
+}
+
+/* ------------------------------------------------------------------ */
+
+/*
+ * One set of unsafe code points for every output: each of them, between
+ * two letters, comes out of the terminal, HTML, Markdown and XML escapes
+ * and out of a config error message (ydoc_clean) as the same visible
+ * escape, and utf8_unsafe() says so; the neighbours of each range stay
+ * raw.  U+061C, U+200E and U+200F were once missing from the config path.
+ */
+static const uint32_t unsafe_cps[] = { 0x01, 0x1b, 0x7f, 0x85, 0x9b, 0x061c,
+    0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202e, 0x2066, 0x2069 };
+static const uint32_t safe_cps[] = { 0x20, 0x7e, 0xa0, 0x061b, 0x200d,
+    0x2010, 0x2027, 0x202f, 0x2065, 0x206a, 0x6f22 };
+
+static size_t
+put_utf8(char *p, uint32_t cp)
+{
+	if (cp < 0x80) {
+		p[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		p[0] = (char)(0xc0 | (cp >> 6));
+		p[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	p[0] = (char)(0xe0 | (cp >> 12));
+	p[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	p[2] = (char)(0x80 | (cp & 0x3f));
+	return 3;
+}
+
+static void
+check_everywhere(uint32_t cp, bool unsafe)
+{
+	int	(*const fns[])(FILE *, const char *) = { escape_html,
+	    escape_markdown, escape_xml };
+	char	 in[16], raw[8], vis[16], *out, *path, *cause = NULL;
+	struct config	 cfg;
+	size_t	 n, i;
+
+	n = put_utf8(raw, cp);
+	raw[n] = '\0';
+	snprintf(in, sizeof in, "a%sb", raw);
+	if (cp == 0x1b || cp == 0x01 || cp == 0x7f)
+		snprintf(vis, sizeof vis, "\\x%02x", (unsigned)cp);
+	else
+		snprintf(vis, sizeof vis, "\\u%04x", (unsigned)cp);
+	cr_expect_eq(utf8_unsafe(cp), unsafe, "utf8_unsafe(U+%04X)",
+	    (unsigned)cp);
+	out = escape_terminal(in);
+	cr_expect_eq(strstr(out, unsafe ? vis : raw) != NULL, true,
+	    "terminal U+%04X: %s", (unsigned)cp, out);
+	free(out);
+	for (i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+		out = run_file(fns[i], in);
+		if (cp != 0x20 && cp != 0x7e)	/* markdown escapes '~' */
+			cr_expect(strstr(out, unsafe ? vis : raw) != NULL,
+			    "writer %zu U+%04X: %s", i, (unsigned)cp, out);
+		if (unsafe)
+			cr_expect_null(strstr(out, raw));
+		free(out);
+	}
+	if (cp < 0x20)
+		return;	/* not a YAML key character */
+	path = tu_fmt("%s/c.yaml", tu_tmpdir());
+	out = tu_fmt("thresholds:\n  k%s: 5\n", raw);
+	tu_write_file(path, out, strlen(out), 0);
+	config_defaults(&cfg);
+	cr_expect_eq(config_load(&cfg, path, &cause), -1, "U+%04X accepted",
+	    (unsigned)cp);
+	/* libyaml itself refuses C1 and U+2028/9 before any key is read */
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f || !unsafe)
+		cr_expect(cause != NULL && strstr(cause, "key '") != NULL,
+		    "U+%04X: %s", (unsigned)cp, cause);
+	if (cause != NULL && strstr(cause, "key '") != NULL)
+		cr_expect_eq(strstr(cause, unsafe ? vis : raw) != NULL, true,
+		    "config message U+%04X: %s", (unsigned)cp, cause);
+	if (cause != NULL) {
+		if (unsafe)
+			cr_expect_null(strstr(cause, raw), "%s", cause);
+	}
+	free(cause);
+	config_free(&cfg);
+	free(out);
+	free(path);
+}
+
+Test(escape, one_unsafe_set_for_every_output)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof unsafe_cps / sizeof unsafe_cps[0]; i++)
+		check_everywhere(unsafe_cps[i], true);
+	for (i = 0; i < sizeof safe_cps / sizeof safe_cps[0]; i++)
+		check_everywhere(safe_cps[i], false);
+}
+
+Test(escape_xml, markup_and_nonchars)
+{
+	check_file(escape_xml, "a<b>&\"'\xef\xbf\xbe\xef\xbf\xbfz",
+	    "a&lt;b&gt;&amp;&quot;&#39;\\ufffe\\uffffz");
 }

@@ -6,7 +6,8 @@
  * escape sequences, bidi overrides or broken UTF-8.  Every writer runs
  * them through one of these functions.
  *
- * All three share one decoder and one notion of "unsafe" code point:
+ All of them share one decoder and one notion of "unsafe" code point
+ * (utf8_decode() and utf8_unsafe() in util/utf8.c):
  * C0 controls, DEL, C1 controls (U+0080-U+009F), the line and paragraph
  * separators U+2028/U+2029 and the bidi controls (U+061C, U+200E/U+200F,
  * U+202A-U+202E, U+2066-U+2069).  Those are shown as visible C-style
@@ -75,25 +76,6 @@ esc_puts(struct esc_out *o, const char *s)
 	esc_put(o, s, strlen(s));
 }
 
-/* Code points that could move the cursor, reorder or break lines. */
-static bool
-esc_unsafe(uint32_t cp)
-{
-	if (cp < 0x20 || cp == 0x7f)
-		return true;
-	if (cp >= 0x80 && cp <= 0x9f)
-		return true;
-	if (cp == 0x061c || cp == 0x200e || cp == 0x200f)
-		return true;
-	if (cp == 0x2028 || cp == 0x2029)
-		return true;
-	if (cp >= 0x202a && cp <= 0x202e)
-		return true;
-	if (cp >= 0x2066 && cp <= 0x2069)
-		return true;
-	return false;
-}
-
 /* The visible form of an unsafe code point. */
 static void
 esc_visible(struct esc_out *o, uint32_t cp)
@@ -127,7 +109,7 @@ esc_invalid(struct esc_out *o, unsigned char byte)
 	esc_puts(o, tmp);
 }
 
-enum esc_mode { ESC_TERMINAL, ESC_HTML, ESC_MARKDOWN };
+enum esc_mode { ESC_TERMINAL, ESC_HTML, ESC_MARKDOWN, ESC_XML };
 
 /* HTML's entity for a printable ASCII byte, or NULL. */
 static const char *
@@ -167,9 +149,11 @@ esc_run(struct esc_out *o, const char *src, enum esc_mode mode)
 			s++;
 			continue;
 		}
-		if (esc_unsafe(cp))
+		if (utf8_unsafe(cp) ||
+		    (mode == ESC_XML && (cp == 0xfffe || cp == 0xffff)))
 			esc_visible(o, cp);
-		else if (mode == ESC_HTML && (rep = esc_entity(*s)) != NULL)
+		else if ((mode == ESC_HTML || mode == ESC_XML) &&
+		    (rep = esc_entity(*s)) != NULL)
 			esc_puts(o, rep);
 		else if (mode == ESC_MARKDOWN && n == 1 &&
 		    strchr(ESC_MARKDOWN_SPECIAL, *s) != NULL) {
@@ -199,6 +183,12 @@ int
 escape_html(FILE *fp, const char *s)
 {
 	return esc_file(fp, s, ESC_HTML);
+}
+
+int
+escape_xml(FILE *fp, const char *s)
+{
+	return esc_file(fp, s, ESC_XML);
 }
 
 int
