@@ -324,8 +324,10 @@ catchup_apply(struct catchup *c, struct model *m, uint64_t budget_us)
 		c->invalid += m->invalid - invalid;
 		c->lines += b->lines;
 		c->offset = b->end;
-		batch_release(b);
+		/* Emptied under the lock: the reader looks at this slot's done
+		 * until applied moves past it (TSan found the race). */
 		pthread_mutex_lock(&c->p.lock);
+		batch_release(b);
 		c->p.applied++;
 		pthread_cond_broadcast(&c->p.cond);
 		pthread_mutex_unlock(&c->p.lock);

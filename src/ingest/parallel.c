@@ -426,8 +426,8 @@ ingest_file_parallel(const char *path, struct model *m, size_t max_line,
 		pthread_mutex_unlock(&p.lock);
 		batch_apply(b, m, name, base);
 		base += b->lines;
-		batch_release(b);
 		pthread_mutex_lock(&p.lock);
+		batch_release(b);	/* done is read under the lock */
 		p.applied++;
 		pthread_mutex_unlock(&p.lock);
 	}

@@ -100,6 +100,14 @@ tu_put(const char *name, const char *text)
 	return tu_put_len(name, text, strlen(text));
 }
 
+int
+tu_sanitized(void)
+{
+	const char	*s = getenv("EXECTOP_SANITIZER");
+
+	return s != NULL && *s != '\0';
+}
+
 const char *
 tu_exectop(void)
 {

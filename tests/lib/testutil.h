@@ -52,6 +52,10 @@ void	 tu_write_all(int fd, const char *p, size_t n);
  * for ever, so a reader that failed to start cannot hang the test.
  * Returns the descriptor (blocking), or -1. */
 int	 tu_open_writer(const char *fifo_path);
+/* True when exectop is a sanitizer build (EXECTOP_SANITIZER, set by make
+ * check-e2e and check-threads): its memory use is the sanitizer's, so
+ * bounds on it are asserted in the plain build only. */
+int	 tu_sanitized(void);
 /* Formats into a malloc'd string. */
 char	*tu_fmt(const char *, ...) __attribute__((format(printf, 1, 2)));
 
