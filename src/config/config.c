@@ -322,6 +322,13 @@ config_thresholds(struct config_ctx *ctx, struct config *cfg,
 			free(key);
 			return -1;
 		}
+		if (cfg->threshold[m] == 0) {
+			/* 0% would make every change critical (issue 9). */
+			config_error(ctx, map->items[i]->line, key, "must be more "
+			    "than 0 (use off to stop checking it), got 0");
+			free(key);
+			return -1;
+		}
 		free(key);
 		cfg->has_threshold[m] = true;
 	}

@@ -76,7 +76,7 @@ editor_step(struct config *c, size_t row, int dir)
 			return 1;
 		}
 		v = c->threshold[row];
-		if (dir < 0 && v <= 0) {
+		if (dir < 0 && v <= 1) {	/* 0% is refused: off */
 			c->has_threshold[row] = false;
 			return 1;
 		}
@@ -173,7 +173,7 @@ editor_set_value(struct tui *t, const char *s)
 	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v))
 		goto bad;
 	if (row < METRIC_COUNT) {
-		if (v < 0)
+		if (!(v > 0))
 			goto bad;
 		nc.has_threshold[row] = true;
 		nc.threshold[row] = v;

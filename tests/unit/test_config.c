@@ -355,6 +355,8 @@ Test(config, out_of_range)
 	    NULL);
 	EXPECT("thresholds:\n  execution_time_ms: -5\n",
 	    "@:2: key 'thresholds.execution_time_ms': must be at least 0", NULL);
+	EXPECT("thresholds:\n  memory_peak_mb: 0\n",
+	    "@:2: key 'thresholds.memory_peak_mb': must be more than 0", "off");
 	EXPECT("bottleneck:\n  top_n: 0\n", "@:2: key 'bottleneck.top_n'", NULL);
 	EXPECT("bottleneck:\n  top_n: 1001\n", "@:2: key 'bottleneck.top_n'",
 	    NULL);
