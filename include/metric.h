@@ -24,5 +24,15 @@ const char	*metric_label(enum metric);
 const char	*metric_unit(enum metric);
 /* Index of a key, or -1 when the name is not a metric. */
 int		 metric_from_name(const char *);
+/*
+ * Change of cur against the baseline mean base in percent, relative to
+ * |base| so a negative baseline (memory footprint) keeps the sign of
+ * cur - base.  NAN when base is 0 or either value is NAN.  The one
+ * definition for the analysis, the TUI and the reports.
+ */
+double		 metric_delta_percent(double base, double cur);
+/* Digits after the decimal point a metric is printed with: 0 for the
+ * integral ones (serialization size in bytes), 2 for the others. */
+int		 metric_prec(enum metric);
 
 #endif

@@ -285,7 +285,7 @@ analysis_judge(struct flist *lists, const struct model *m,
 		tmp.shift_percent = shift;
 		/* delta and p keep their meaning (window mean vs baseline,
 		 * Welch), shown beside the detector's estimate. */
-		tmp.delta_percent = (cur.mean - bm->mean) / fabs(bm->mean) * 100.0;
+		tmp.delta_percent = metric_delta_percent(bm->mean, cur.mean);
 		tmp.p_value = stat_welch_p(cur.mean, cur.variance, cur.n,
 		    bm->mean, bm->variance, bm->n);
 		if (d->state == DETECT_UP) {
@@ -305,7 +305,7 @@ analysis_judge(struct flist *lists, const struct model *m,
 		}
 		goto add;
 	}
-	delta = (cur.mean - bm->mean) / fabs(bm->mean) * 100.0;
+	delta = metric_delta_percent(bm->mean, cur.mean);
 	tmp.delta_percent = delta;
 	p = NAN;
 	if (cfg->significance > 0)

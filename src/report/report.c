@@ -153,7 +153,7 @@ report_fmt_p(char *buf, size_t len, double p)
 int
 report_metric_prec(enum metric m)
 {
-	return m == METRIC_SER_SIZE ? 0 : 2;
+	return metric_prec(m);
 }
 
 static const struct {

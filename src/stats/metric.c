@@ -1,6 +1,8 @@
 /*
- * metric.c - names, labels and units of the five metrics.
+ * metric.c - names, labels, units, print precision and the baseline delta
+ * of the five metrics.
  */
+#include <math.h>
 #include <string.h>
 
 #include "metric.h"
@@ -45,4 +47,18 @@ metric_from_name(const char *name)
 			return i;
 	}
 	return -1;
+}
+
+double
+metric_delta_percent(double base, double cur)
+{
+	if (isnan(base) || isnan(cur) || base == 0)
+		return NAN;
+	return (cur - base) / fabs(base) * 100.0;
+}
+
+int
+metric_prec(enum metric m)
+{
+	return m == METRIC_SER_SIZE ? 0 : 2;
 }

@@ -77,7 +77,7 @@ detail_row(const struct tui *t, const struct executor *ex)
 static void
 detail_value(char *buf, size_t len, enum metric m, double v)
 {
-	if (m == METRIC_SER_SIZE)
+	if (metric_prec(m) == 0)
 		text_bytes(buf, len, v);
 	else
 		text_num(buf, len, v);
@@ -160,8 +160,8 @@ detail_metrics(struct tui *t, const struct executor *ex,
 		delta = NAN;
 		if (f != NULL && f->has && !isnan(f->delta_percent))
 			delta = f->delta_percent;
-		else if (bm != NULL && bm->mean != 0 && s.n > 0)
-			delta = (s.mean - bm->mean) / bm->mean * 100.0;
+		else if (bm != NULL && s.n > 0)
+			delta = metric_delta_percent(bm->mean, s.mean);
 		for (c = 0, x = 0; c < DCOL_COUNT; c++) {
 			if (w[c] == 0)
 				continue;

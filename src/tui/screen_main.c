@@ -193,7 +193,7 @@ main_p_value(char *buf, size_t len, double p)
 static void
 main_value(char *buf, size_t len, enum metric m, double v)
 {
-	if (m == METRIC_SER_SIZE)
+	if (metric_prec(m) == 0)
 		text_bytes(buf, len, v);
 	else
 		text_num(buf, len, v);

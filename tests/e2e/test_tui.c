@@ -1166,3 +1166,43 @@ Test(tui, reload_of_a_fifo_config_never_blocks)
 	tmux_keys(&fx.tm, "Escape");
 	quit_ok();
 }
+
+/*
+ * A negative baseline mean (memory footprint is end minus start): the
+ * detail view's delta is relative to |mean| like the analysis's, so
+ * -9.5 MB against -10 MB is +5.0%, as analysis and reports compute it
+ * (metric_delta_percent; issue 11).
+ */
+Test(tui, detail_delta_keeps_sign_with_negative_baseline)
+{
+	char	*s, *l, *p = path("run.jsonl");
+	FILE	*fp;
+	int	 i;
+
+	fp = fopen(p, "w");
+	cr_assert_not_null(fp);
+	for (i = 0; i < 60; i++)
+		fprintf(fp, "{\"executor_id\": \"NEG\", \"execution_time_ms\": "
+		    "%s, \"memory_footprint_mb\": %s, \"success\": true}\n",
+		    i % 2 ? "10.1" : "9.9", i % 2 ? "-9.4" : "-9.6");
+	fclose(fp);
+	free(p);
+	write_text("base.yaml", "version: 1\nexecutors:\n  \"NEG\":\n"
+	    "    execution_time_ms: {n: 60, mean: 10, variance: 0.01, "
+	    "min: 9.9, max: 10.1, p50: 10, p95: 10.1}\n"
+	    "    memory_footprint_mb: {n: 60, mean: -10, variance: 0.01, "
+	    "min: -10.1, max: -9.9, p50: -10, p95: -9.9}\n");
+	start(130, 32, NULL, "-b base.yaml run.jsonl");
+	cr_assert(wait_records(60));
+	tmux_keys(&fx.tm, "Home");
+	tmux_keys(&fx.tm, "Enter");
+	cr_assert(wait_for("now avg"));
+	s = tmux_capture(&fx.tm);
+	l = strstr(s, "memory footprint MB");
+	cr_assert_not_null(l, "%s", s);
+	*strchrnul(l, '\n') = '\0';
+	cr_expect_not_null(strstr(l, "+5.0%"), "detail line: %s", l);
+	free(s);
+	quit_ok();
+
+}

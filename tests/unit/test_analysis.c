@@ -12,6 +12,7 @@
 #include "baseline.h"
 #include "config.h"
 #include "ingest.h"
+#include "metric.h"
 #include "model.h"
 #include "xmalloc.h"
 
@@ -404,4 +405,19 @@ Test(analysis, top_n_of_many_is_the_sorted_prefix)
 	}
 	analysis_free(a);
 	model_free(m);
+}
+
+/* The one delta rule every view uses: relative to |baseline mean|, so
+ * the sign is that of cur - base; NAN without a usable baseline. */
+Test(analysis, metric_delta_percent_sign_and_edges)
+{
+	cr_expect_float_eq(metric_delta_percent(-10, -9.5), 5.0, 1e-9);
+	cr_expect_float_eq(metric_delta_percent(-10, -12), -20.0, 1e-9);
+	cr_expect_float_eq(metric_delta_percent(10, 9.5), -5.0, 1e-9);
+	cr_expect_float_eq(metric_delta_percent(10, 13), 30.0, 1e-9);
+	cr_expect(isnan(metric_delta_percent(0, 1)));
+	cr_expect(isnan(metric_delta_percent(NAN, 1)));
+	cr_expect(isnan(metric_delta_percent(1, NAN)));
+	cr_expect_eq(metric_prec(METRIC_SER_SIZE), 0);
+	cr_expect_eq(metric_prec(METRIC_EXEC_TIME), 2);
 }
