@@ -247,6 +247,10 @@ h_summary(FILE *fp, const struct report_ctx *ctx)
 	    report_fmt(num, sizeof num, an->avg_execution_time_ms, 2));
 	h_card(fp, NULL, "Avg memory (MB)",
 	    report_fmt(num, sizeof num, an->avg_memory_mb, 2));
+	h_card(fp, NULL, "Total execution time (ms)",
+	    report_fmt(num, sizeof num, an->total_execution_time_ms, 2));
+	h_card(fp, NULL, "Total memory (MB)",
+	    report_fmt(num, sizeof num, an->total_memory_mb, 2));
 	snprintf(buf, sizeof buf, "%zu", an->ncritical);
 	h_card(fp, "critical", "Critical", buf);
 	snprintf(buf, sizeof buf, "%zu", an->nregressions - an->ncritical);
@@ -259,6 +263,11 @@ h_summary(FILE *fp, const struct report_ctx *ctx)
 	h_card(fp, "pending", "Pending", buf);
 	snprintf(buf, sizeof buf, "%llu", (unsigned long long)model->invalid);
 	h_card(fp, NULL, "Invalid records", buf);
+	if (model->dropped_records != 0) {
+		snprintf(buf, sizeof buf, "%llu",
+		    (unsigned long long)model->dropped_records);
+		h_card(fp, NULL, "Dropped records", buf);
+	}
 	fputs("</div>\n</section>\n", fp);
 }
 

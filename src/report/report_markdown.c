@@ -160,7 +160,8 @@ static void
 md_improvements(FILE *fp, const struct analysis *an)
 {
 	static const char *const cols[] = { "Executor", "Metric", "Baseline",
-	    "Current", "Delta", "p-value", "Samples", "Threshold %", NULL };
+	    "Current", "Delta", "p-value", "Samples", "Threshold %",
+	    "Recommendation", NULL };
 	const struct finding	*f;
 	size_t			 i;
 	int			 prec;
@@ -170,7 +171,7 @@ md_improvements(FILE *fp, const struct analysis *an)
 		md_none(fp);
 		return;
 	}
-	md_header(fp, cols, "ttnnnnnn");
+	md_header(fp, cols, "ttnnnnnnt");
 	for (i = 0; i < an->nimprovements; i++) {
 		f = &an->improvements[i];
 		prec = report_metric_prec(f->metric);
@@ -183,6 +184,7 @@ md_improvements(FILE *fp, const struct analysis *an)
 		md_p(fp, f->p_value);
 		md_int(fp, f->samples);
 		md_num(fp, f->threshold, 1);
+		md_cell(fp, f->recommendation);
 		fputc('\n', fp);
 	}
 	fputc('\n', fp);
@@ -335,7 +337,7 @@ static void
 md_executors(FILE *fp, const struct report_ctx *ctx)
 {
 	static const char *const cols[] = { "Executor", "Runs", "Failures",
-	    "Avg time (ms)", "p95 time (ms)", "Avg memory (MB)",
+	    "Success %", "Avg time (ms)", "p95 time (ms)", "Avg memory (MB)",
 	    "Peak memory (MB)", "Avg ser. time (ms)", "Avg ser. size (bytes)",
 	    "Score", "Status", "Last error", NULL };
 	const struct model	*model = ctx->model;
@@ -349,7 +351,7 @@ md_executors(FILE *fp, const struct report_ctx *ctx)
 		md_none(fp);
 		return;
 	}
-	md_header(fp, cols, "tnnnnnnnnntt");
+	md_header(fp, cols, "tnnnnnnnnnntt");
 	for (i = 0; i < model->nexecs; i++) {
 		ex = model->execs[i];
 		executor_summary_all(ex, METRIC_EXEC_TIME, &t);
@@ -361,6 +363,7 @@ md_executors(FILE *fp, const struct report_ctx *ctx)
 		md_cell(fp, ex->id);
 		md_int(fp, ex->runs);
 		md_int(fp, ex->failures);
+		md_num(fp, report_success_rate(ex) * 100.0, 1);
 		md_num(fp, t.mean, 2);
 		md_num(fp, t.p95, 2);
 		md_num(fp, mem.mean, 2);
@@ -390,17 +393,20 @@ md_methods(FILE *fp, const struct report_ctx *ctx)
 	const struct executor		*ex;
 	const struct method_stats	*ms;
 	size_t				 i, j;
-	bool				 any = false;
 
 	fputs("## Methods\n\n", fp);
+	if (model->nexecs == 0)
+		md_none(fp);
 	for (i = 0; i < model->nexecs; i++) {
 		ex = model->execs[i];
-		if (ex->nmethods == 0)
-			continue;
-		any = true;
 		fputs("### ", fp);
 		escape_markdown(fp, ex->id);
-		fputs("\n\n", fp);
+		fprintf(fp, " (%zu method%s)\n\n", ex->nmethods,
+		    ex->nmethods == 1 ? "" : "s");
+		if (ex->nmethods == 0) {
+			md_none(fp);
+			continue;
+		}
 		md_header(fp, cols, "tnnnnnnnt");
 		for (j = 0; j < ex->nmethods; j++) {
 			ms = &ex->methods[j];
@@ -422,8 +428,6 @@ md_methods(FILE *fp, const struct report_ctx *ctx)
 			    (unsigned long long)ex->dropped_methods);
 		fputc('\n', fp);
 	}
-	if (!any)
-		md_none(fp);
 }
 
 /* Field names the reader did not know: a typo shows up here. */

@@ -931,3 +931,33 @@ Test(report_save, failed_write_keeps_previous)
 	free(path);
 	fx_free(&fx);
 }
+
+/* The sections the two writers once disagreed on (issue 11): both have
+ * the Improvements recommendation, Success %, the totals, and a method
+ * section for every executor, even one with no method calls. */
+Test(report, markdown_and_html_agree_on_sections)
+{
+	static const char *const both[] = { "Recommendation", "Success %",
+	    "Total execution time (ms)", "Total memory (MB)" };
+	struct fx	 fx;
+	char		*md, *html;
+	const char	*imp;
+	size_t		 i;
+
+	fx_run(&fx, base_lines, cur_lines);
+	md = render(&fx.ctx, REPORT_MARKDOWN);
+	html = render(&fx.ctx, REPORT_HTML);
+	for (i = 0; i < sizeof both / sizeof both[0]; i++) {
+		cr_expect_not_null(strstr(md, both[i]), "markdown: %s", both[i]);
+		cr_expect_not_null(strstr(html, both[i]), "html: %s", both[i]);
+	}
+	imp = strstr(md, "## Improvements (1)");
+	cr_assert_not_null(imp);
+	cr_expect_not_null(line_with(imp, "| Executor |", "| Recommendation |"));
+	cr_expect_eq(count(md, "### "), 5 + 3, "a method heading per executor "
+	    "(5) and the three rankings");
+	cr_expect_eq(count(html, "<details"), 5);
+	free(md);
+	free(html);
+	fx_free(&fx);
+}
