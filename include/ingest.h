@@ -37,6 +37,9 @@ enum source_state {
 struct source	*source_open(const char *path, bool follow,
 		    size_t max_line_bytes, char **cause);
 void		 source_close(struct source *);
+/* A SOURCE argument as shown in headers, reports and baselines: a Redis
+ * URL's password replaced by "***" (malloc'd). */
+char		*source_display(const char *);
 
 /* The descriptor to poll() for input, or -1 when there is none to poll
  * (regular files: call source_read() on a timer instead). */

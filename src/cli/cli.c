@@ -31,7 +31,7 @@ enum {
 	OPT_EXECUTORS, OPT_METHODS, OPT_SEED, OPT_PROFILE_SEED, OPT_SLOW,
 	OPT_RATE, OPT_FAIL_RATE, OPT_PRINT, OPT_VERSION, OPT_NOISE, OPT_AR,
 	OPT_OUTLIERS, OPT_STEP, OPT_MAX_INVALID,
-	OPT_FAIL_ON_MISSING, OPT_TIMEOUT
+	OPT_FAIL_ON_MISSING, OPT_TIMEOUT, OPT_FROM_START
 };
 
 struct cli_option {
@@ -66,6 +66,9 @@ static const struct cli_option cli_options[] = {
 	{ "max-invalid", OPT_MAX_INVALID, "N", CMD_REPORT,
 	    "exit 3 when more than N records are invalid\n"
 	    "(default: any number, each run warns on stderr)" },
+	{ "from-start", OPT_FROM_START, NULL, CMD_TUI,
+	    "read Redis streams from their first entry (default:\n"
+	    "new entries only; report and baseline always do)" },
 	{ "theme", OPT_THEME, "NAME|FILE", CMD_TUI | CMD_DEMO | CMD_CONFIG,
 	    "colour theme: a file, or NAME.yaml in the theme dirs" },
 	{ "no-mouse", OPT_NO_MOUSE, NULL, CMD_TUI | CMD_DEMO,
@@ -421,6 +424,9 @@ cli_parse(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_FAIL_ON_MISSING:
 			c->fail_on_missing = true;
+			break;
+		case OPT_FROM_START:
+			c->from_start = true;
 			break;
 		case OPT_MAX_INVALID:
 			c->max_invalid = (int64_t)parse_u64("--max-invalid",

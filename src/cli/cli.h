@@ -56,6 +56,7 @@ struct cli {
 	int		 fail_on;	/* SEV_* or -1 for never */
 	int64_t		 max_invalid;	/* --max-invalid, -1 for no limit */
 	bool		 fail_on_missing;
+	bool		 from_start;	/* --from-start: Redis streams replayed */
 	unsigned	 timeout;	/* --timeout seconds, 0 = none */
 	unsigned	 threads;	/* parser threads for regular files */
 	struct tui_opts	 tui;

@@ -106,16 +106,15 @@ cli_ingest(const struct cli *c, const struct config *cfg,
 char *
 cli_sources_desc(const struct cli *c)
 {
-	size_t	i, len = 1;
-	char	*s;
+	char	*s = xstrdup(""), *n, *d;
+	size_t	 i;
 
-	for (i = 0; i < c->nsources; i++)
-		len += strlen(c->sources[i]) + 2;
-	s = xcalloc(1, len);
 	for (i = 0; i < c->nsources; i++) {
-		if (i > 0)
-			strcat(s, ", ");
-		strcat(s, c->sources[i]);
+		d = source_display(c->sources[i]);
+		n = xasprintf("%s%s%s", s, i > 0 ? ", " : "", d);
+		free(d);
+		free(s);
+		s = n;
 	}
 	return s;
 }

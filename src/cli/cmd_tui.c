@@ -3,8 +3,10 @@
  * the sources of the command line, with the discovered config.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "xmalloc.h"
 
 static int	cmd_tui(struct cli *);
 
@@ -24,7 +26,9 @@ static int
 cmd_tui(struct cli *c)
 {
 	struct config_source	src;
-	int			rc;
+	char			**from = NULL;
+	size_t			 i;
+	int			 rc;
 
 	if (c->nsources == 0)
 		usage_error("no SOURCE given (a file, a FIFO, or - for stdin)");
@@ -33,7 +37,21 @@ cmd_tui(struct cli *c)
 	c->tui.baseline_path = c->baseline;
 	c->tui.sources = c->sources;
 	c->tui.nsources = c->nsources;
+	if (c->from_start) {
+		/* A Redis URL without parameters gets ?from-start. */
+		from = xcalloc(c->nsources, sizeof *from);
+		for (i = 0; i < c->nsources; i++) {
+			from[i] = strncmp(c->sources[i], "redis://", 8) == 0 &&
+			    strchr(c->sources[i], '?') == NULL ?
+			    xasprintf("%s?from-start", c->sources[i]) :
+			    xstrdup(c->sources[i]);
+		}
+		c->tui.sources = from;
+	}
 	rc = tui_run(&c->tui);
+	for (i = 0; from != NULL && i < c->nsources; i++)
+		free(from[i]);
+	free(from);
 	free(src.path);
 	return rc;
 }

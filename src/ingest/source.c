@@ -220,6 +220,12 @@ source_open(const char *path, bool follow, size_t max_line_bytes,
 	return s;
 }
 
+char *
+source_display(const char *arg)
+{
+	return redis_src_redact(arg);
+}
+
 void
 source_close(struct source *s)
 {

@@ -867,11 +867,13 @@ tui_threads(void)
 static char *
 tui_sources_desc(const struct tui_opts *o)
 {
-	char	*s = xstrdup(""), *n;
+	char	*s = xstrdup(""), *n, *d;
 	size_t	 i;
 
 	for (i = 0; i < o->nsources; i++) {
-		n = xasprintf("%s%s%s", s, i > 0 ? ", " : "", o->sources[i]);
+		d = source_display(o->sources[i]);
+		n = xasprintf("%s%s%s", s, i > 0 ? ", " : "", d);
+		free(d);
 		free(s);
 		s = n;
 	}

@@ -239,7 +239,7 @@ Test(redis, tui_server_killed_and_restarted_with_aof)
 
 	cr_assert_eq(trs_start(&rs, true, NULL), 0);
 	cr_assert_eq(trs_xadd_records(&rs, "s", 500, 0, "A", 0), 0);
-	args = tu_fmt("'redis://127.0.0.1:%d/s?from-start'", rs.port);
+	args = tu_fmt("--from-start redis://127.0.0.1:%d/s", rs.port);
 	start_tui(args);
 	free(args);
 	wait_records(500);
@@ -342,9 +342,16 @@ Test(redis, password)
 	cr_assert_null(strstr(err, "wrong"), "password shown: %s", err);
 	free(err);
 	free(url);
-	url = tu_fmt("redis://default:s3cret@127.0.0.1:%d/s", rs.port);
+	url = tu_fmt("'redis://default:s3cret@127.0.0.1:%d/s?from-start'",
+	    rs.port);
 	cr_assert_eq(report_jq(url, ".total_runs", &out, &err), 0, "%s", err);
 	cr_assert_str_eq(out, "10");
+	free(out);
+	free(err);
+	/* The password stays out of the report. */
+	cr_assert_eq(report_jq(url, ".sources", &out, &err), 0, "%s", err);
+	cr_assert_not_null(strstr(out, "redis://default:***@"), "%s", out);
+	cr_assert_null(strstr(out, "s3cret"), "%s", out);
 	free(out);
 	free(err);
 	free(url);
