@@ -241,6 +241,19 @@ async function checkReport() {
 	    `an OK badge is not red (${okBadge})`);
 	ok(page.errors.length === 0, 'no console errors after the clicks');
 
+	// No horizontal overflow in a 1400 x 1000 window (issue 13 item 12):
+	// every column of the executors table, Score included, is visible.
+	await send('Emulation.setDeviceMetricsOverride', { width: 1400,
+	    height: 1000, deviceScaleFactor: 1, mobile: false }, page.sessionId);
+	await settle(page);
+	const fit = await evaluate(page, `({ sw: document.documentElement.scrollWidth,
+	    cw: document.documentElement.clientWidth,
+	    right: Math.max(...Array.from(document.querySelectorAll('table'))
+	    .map((t) => t.getBoundingClientRect().right)) })`);
+	ok(fit.sw <= fit.cw && fit.right <= fit.cw,
+	    `no horizontal overflow at 1400 px (scroll ${fit.sw}, client ${fit.cw}, ` +
+	    `widest table ends at ${Math.round(fit.right)})`);
+
 	// The screenshot kept in the repository (top of the page).
 	await evaluate(page, 'window.scrollTo(0, 0)');
 	await click(page, `${table} thead th:nth-child(${col + 1})`);
