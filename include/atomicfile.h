@@ -25,6 +25,18 @@ FILE	*atomic_open(struct atomic_file *, const char *path, char **cause);
 int	 atomic_commit(struct atomic_file *, char **cause);
 /* Drops the temporary file. */
 void	 atomic_abort(struct atomic_file *);
+/* A temporary file in dir (made if missing) for a file whose name is
+ * chosen later with atomic_link_new(). */
+FILE	*atomic_open_tmp(struct atomic_file *, const char *dir, char **cause);
+/* Flushes, fsyncs and closes it, keeping the temporary file; on failure
+ * removes it and returns -1 with *cause set. */
+int	 atomic_close_tmp(struct atomic_file *, char **cause);
+/* link(2)s the closed temporary file to path: -1 with errno EEXIST when
+ * anything (a symbolic link too) is there; never replaces.  atomic_abort()
+ * then removes the temporary name. */
+int	 atomic_link_new(struct atomic_file *, const char *path);
+/* fsync of the directory holding path: 0 or an errno. */
+int	 atomic_sync_dir_of(const char *path);
 /* mkdir -p; -1 with *cause set. */
 int	 atomic_mkdirs(const char *dir, char **cause);
 

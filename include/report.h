@@ -48,6 +48,17 @@ int		 report_write(FILE *, enum report_format, const struct report_ctx *);
 int		 report_save(const char *path, enum report_format,
 		    const struct report_ctx *, char **cause);
 
+/* Name suffixes tried before a snapshot gives up. */
+#define REPORT_SNAPSHOT_TRIES	100
+/* Writes one report per format into dir as exectop-STAMP.EXT (STAMP-1,
+ * -2 ... when any name is taken), created exclusively (link(2): nothing
+ * there is replaced or written through) and all or none: on failure no
+ * file of the set is left.  *base_out (the name without extension) is
+ * for the caller to free.  -1 with *cause set. */
+int		 report_snapshot(const char *dir, const char *stamp,
+		    const enum report_format *, size_t,
+		    const struct report_ctx *, char **base_out, char **cause);
+
 /* The JSON document (a jansson json_t *, returned as void * so callers
  * need not include jansson); the caller json_decref()s it. */
 void		*report_json_build(const struct report_ctx *);

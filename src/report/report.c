@@ -3,10 +3,12 @@
  * the small formatting helpers the writers share.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "atomicfile.h"
@@ -105,6 +107,89 @@ report_save(const char *path, enum report_format format,
 		return -1;
 	}
 	return atomic_commit(&af, cause);
+}
+
+/*
+ * A snapshot: every format into dir as exectop-STAMP.EXT (-1, -2 ... when
+ * taken), one consistent set.  Each report is written and synced under a
+ * temporary name first; only when all are complete are they link()ed to
+ * their final names, which never replaces anything (another snapshot of
+ * the same second, a planted symbolic link): a name taken in any format
+ * moves the whole set to the next suffix.  Any failure removes every file
+ * of the set, so a snapshot is all its files or none.
+ */
+int
+report_snapshot(const char *dir, const char *stamp,
+    const enum report_format *fmts, size_t nfmts,
+    const struct report_ctx *ctx, char **base_out, char **cause)
+{
+	struct atomic_file	*af;
+	char			*base = NULL, *path;
+	size_t			 i, j, linked;
+	int			 attempt, error = 0, ret = -1;
+
+	af = xcalloc(nfmts, sizeof *af);
+	for (i = 0; i < nfmts; i++) {
+		if (atomic_open_tmp(&af[i], dir, cause) == NULL)
+			goto out;
+		if (report_write(af[i].fp, fmts[i], ctx) != 0) {
+			*cause = xasprintf("cannot write in %s: %s", dir,
+			    strerror(errno));
+			goto out;
+		}
+		if (atomic_close_tmp(&af[i], cause) != 0)
+			goto out;
+	}
+	for (attempt = 0; attempt < REPORT_SNAPSHOT_TRIES; attempt++) {
+		free(base);
+		if (attempt == 0)
+			base = xasprintf("%s/exectop-%s", dir, stamp);
+		else
+			base = xasprintf("%s/exectop-%s-%d", dir, stamp,
+			    attempt);
+		error = 0;
+		for (linked = 0; linked < nfmts; linked++) {
+			path = xasprintf("%s.%s", base,
+			    report_format_ext(fmts[linked]));
+			if (atomic_link_new(&af[linked], path) != 0)
+				error = errno;
+			free(path);
+			if (error != 0)
+				break;
+		}
+		if (error == 0)
+			break;
+		for (j = 0; j < linked; j++) {
+			path = xasprintf("%s.%s", base,
+			    report_format_ext(fmts[j]));
+			unlink(path);
+			free(path);
+		}
+		if (error != EEXIST) {
+			*cause = xasprintf("cannot write %s.%s: %s", base,
+			    report_format_ext(fmts[linked]), strerror(error));
+			goto out;
+		}
+	}
+	if (error != 0) {
+		*cause = xasprintf("%d snapshot names for %s taken in %s",
+		    REPORT_SNAPSHOT_TRIES, stamp, dir);
+		goto out;
+	}
+	if ((error = atomic_sync_dir_of(base)) != 0) {
+		*cause = xasprintf("cannot write %s: %s", base,
+		    strerror(error));
+		goto out;
+	}
+	*base_out = base;
+	base = NULL;
+	ret = 0;
+out:
+	for (i = 0; i < nfmts; i++)
+		atomic_abort(&af[i]);
+	free(af);
+	free(base);
+	return ret;
 }
 
 const char *

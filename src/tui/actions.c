@@ -202,17 +202,18 @@ action_snapshot(struct tui *t)
 	};
 	struct report_ctx	 ctx;
 	struct analysis		*a;
-	struct stat		 st;
 	struct tm		 tm;
+	enum report_format	 fmts[3];
 	const char		*dir;
-	char			 stamp[32], *base = NULL, *path, *done, *n;
+	char			 stamp[32], *base = NULL, *done, *n;
 	char			*cause = NULL;
 	time_t			 now = time(NULL);
-	size_t			 i;
-	int			 attempt, clash;
+	size_t			 i, nfmts = 0;
 
-	if ((t->cfg.snapshot_formats & (SNAP_JSON | SNAP_MARKDOWN |
-	    SNAP_HTML)) == 0) {
+	for (i = 0; i < sizeof formats / sizeof *formats; i++)
+		if (t->cfg.snapshot_formats & formats[i].bit)
+			fmts[nfmts++] = formats[i].fmt;
+	if (nfmts == 0) {
 		tui_set_status(t, true, "snapshot: no formats in "
 		    "snapshot.formats");
 		return;
@@ -220,27 +221,6 @@ action_snapshot(struct tui *t)
 	dir = t->cfg.snapshot_dir != NULL ? t->cfg.snapshot_dir : ".";
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-
-	/* Two snapshots in one second must not overwrite each other. */
-	for (attempt = 0; attempt < 100; attempt++) {
-		free(base);
-		if (attempt == 0)
-			base = xasprintf("%s/exectop-%s", dir, stamp);
-		else
-			base = xasprintf("%s/exectop-%s-%d", dir, stamp, attempt);
-		clash = 0;
-		for (i = 0; i < sizeof formats / sizeof *formats; i++) {
-			if (!(t->cfg.snapshot_formats & formats[i].bit))
-				continue;
-			path = xasprintf("%s.%s", base,
-			    report_format_ext(formats[i].fmt));
-			if (stat(path, &st) == 0)
-				clash = 1;
-			free(path);
-		}
-		if (!clash)
-			break;
-	}
 
 	a = tui_analyse(t, &t->cfg);
 	memset(&ctx, 0, sizeof ctx);
@@ -250,25 +230,21 @@ action_snapshot(struct tui *t)
 	ctx.config = &t->cfg;
 	ctx.now = now;
 	ctx.sources = t->sources_desc;
+	if (report_snapshot(dir, stamp, fmts, nfmts, &ctx, &base,
+	    &cause) == -1) {
+		tui_set_status(t, true, "snapshot failed: %s", cause);
+		free(cause);
+		analysis_free(a);
+		return;
+	}
 	done = xstrdup("");
-	for (i = 0; i < sizeof formats / sizeof *formats; i++) {
-		if (!(t->cfg.snapshot_formats & formats[i].bit))
-			continue;
-		path = xasprintf("%s.%s", base,
-		    report_format_ext(formats[i].fmt));
-		if (report_save(path, formats[i].fmt, &ctx, &cause) == -1) {
-			tui_set_status(t, true, "snapshot failed: %s", cause);
-			free(cause);
-			free(path);
-			goto out;
-		}
-		n = xasprintf("%s%s%s", done, *done != '\0' ? ", " : "", path);
+	for (i = 0; i < nfmts; i++) {
+		n = xasprintf("%s%s%s.%s", done, *done != '\0' ? ", " : "",
+		    base, report_format_ext(fmts[i]));
 		free(done);
 		done = n;
-		free(path);
 	}
 	tui_set_status(t, false, "snapshot: %s", done);
-out:
 	free(done);
 	free(base);
 	analysis_free(a);

@@ -12,7 +12,13 @@
  * leaves the previous file as it was.
  *
  * A target that is a symbolic link is resolved first, so the link is kept
- * and the file it points to is replaced.
+ * and the file it points to is replaced.  A dangling link (its target
+ * does not exist) is itself replaced by the new file: the rule for -o.
+ *
+ * atomic_open_tmp()/atomic_close_tmp()/atomic_link_new() write a file
+ * whose final name must be new (snapshots): the temporary file is written
+ * and synced, then link()ed to its name, which fails with EEXIST rather
+ * than replace anything there, a symbolic link included.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -247,6 +253,40 @@ stream:
 	return af->fp;
 }
 
+FILE *
+atomic_open_tmp(struct atomic_file *af, const char *dir, char **cause)
+{
+	struct atomic_cookie	*cookie;
+	int			 fd;
+
+	memset(af, 0, sizeof *af);
+	if (atomic_mkdirs(dir, cause) != 0)
+		return NULL;
+	af->tmp = xasprintf("%s/.exectop.tmp.XXXXXX", dir);
+	if ((fd = mkostemp(af->tmp, O_CLOEXEC)) == -1) {
+		*cause = xasprintf("cannot write in %s: %s", dir,
+		    strerror(errno));
+		free(af->tmp);
+		af->tmp = NULL;
+		return NULL;
+	}
+	(void)fchmod(fd, 0666 & ~atomic_umask());
+	cookie = xcalloc(1, sizeof *cookie);
+	cookie->fd = fd;
+	if ((af->fp = fopencookie(cookie, "w", atomic_io)) == NULL) {
+		*cause = xasprintf("cannot write in %s: %s", dir,
+		    strerror(errno));
+		free(cookie);
+		close(fd);
+		unlink(af->tmp);
+		free(af->tmp);
+		af->tmp = NULL;
+		return NULL;
+	}
+	af->path = xstrdup(dir);
+	return af->fp;
+}
+
 /* Frees the names and clears the handle. */
 static void
 atomic_clear(struct atomic_file *af)
@@ -321,6 +361,51 @@ atomic_commit(struct atomic_file *af, char **cause)
 	}
 	atomic_clear(af);
 	return 0;
+}
+
+int
+atomic_close_tmp(struct atomic_file *af, char **cause)
+{
+	FILE	*fp = af->fp;
+	int	 error = 0, bad;
+
+	af->fp = NULL;
+	if (fp == NULL || af->tmp == NULL)
+		error = EBADF;
+	else {
+		if (fflush(fp) != 0)
+			error = errno;
+		bad = ferror(fp);
+		if (fclose(fp) != 0 && error == 0)
+			error = errno;
+		if (error == 0 && bad)
+			error = EIO;
+	}
+	if (error != 0) {
+		*cause = xasprintf("cannot write in %s: %s",
+		    af->path != NULL ? af->path : ".", strerror(error));
+		if (af->tmp != NULL)
+			unlink(af->tmp);
+		atomic_clear(af);
+		return -1;
+	}
+	return 0;
+}
+
+int
+atomic_link_new(struct atomic_file *af, const char *path)
+{
+	if (af->tmp == NULL || af->fp != NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	return link(af->tmp, path);
+}
+
+int
+atomic_sync_dir_of(const char *path)
+{
+	return atomic_sync_dir(path);
 }
 
 void

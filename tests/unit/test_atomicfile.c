@@ -128,6 +128,31 @@ Test(atomicfile, symlink_is_kept)
 	free(dir);
 }
 
+/* The rule for a dangling link (README, Limits): it is replaced by the
+ * new file; the missing target is never created through it. */
+Test(atomicfile, dangling_symlink_is_replaced_not_followed)
+{
+	char		*dir = tu_tmpdir();
+	char		*gone = tu_fmt("%s/gone.txt", dir);
+	char		*link = tu_fmt("%s/link.txt", dir);
+	struct stat	 sb;
+	char		*got;
+
+	cr_assert_eq(symlink("gone.txt", link), 0);
+	write_atomic(link, "new");
+	cr_assert_eq(lstat(link, &sb), 0);
+	cr_assert(S_ISREG(sb.st_mode), "the dangling link is still there");
+	cr_assert_eq(access(gone, F_OK), -1, "written through the link");
+	got = tu_read_file(link, NULL);
+	cr_assert_str_eq(got, "new");
+	cr_assert_eq(count_temps(dir), 0);
+	free(got);
+	free(gone);
+	free(link);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 Test(atomicfile, abort_leaves_old_file)
 {
 	char			*dir = tu_tmpdir();

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -959,5 +961,186 @@ Test(report, markdown_and_html_agree_on_sections)
 	cr_expect_eq(count(html, "<details"), 5);
 	free(md);
 	free(html);
+	fx_free(&fx);
+}
+
+/* ---- snapshots: exclusive names, one consistent set, all or none ---- */
+
+static const enum report_format snap_fmts[] = {
+	REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML
+};
+#define SNAP_N	(sizeof snap_fmts / sizeof *snap_fmts)
+
+static const char *const only_x[] = {
+	"{\"executor_id\":\"SNAPX\",\"execution_time_ms\":7}", NULL
+};
+static const char *const only_y[] = {
+	"{\"executor_id\":\"SNAPY\",\"execution_time_ms\":9}", NULL
+};
+
+/* Every file of the set base.{json,md,html} names the executor id. */
+static void
+expect_set_of(const char *base, const char *id)
+{
+	char	*path, *text;
+	size_t	 i;
+
+	for (i = 0; i < SNAP_N; i++) {
+		path = tu_fmt("%s.%s", base, report_format_ext(snap_fmts[i]));
+		text = tu_read_file(path, NULL);
+		cr_assert_not_null(text, "%s missing", path);
+		cr_expect_not_null(strstr(text, id), "%s is not %s's", path,
+		    id);
+		free(text);
+		free(path);
+	}
+}
+
+Test(report_snapshot, same_second_twice_keeps_both_sets)
+{
+	struct fx	 fx, fy;
+	char		*dir, *b1 = NULL, *b2 = NULL, *cause = NULL, *want;
+
+	fx_run(&fx, NULL, only_x);
+	fx_run(&fy, NULL, only_y);
+	dir = tu_tmpdir();
+	cr_assert_eq(report_snapshot(dir, "20261207-231500", snap_fmts,
+	    SNAP_N, &fx.ctx, &b1, &cause), 0, "%s", cause);
+	cr_assert_eq(report_snapshot(dir, "20261207-231500", snap_fmts,
+	    SNAP_N, &fy.ctx, &b2, &cause), 0, "%s", cause);
+	want = tu_fmt("%s/exectop-20261207-231500", dir);
+	cr_expect_str_eq(b1, want);
+	free(want);
+	want = tu_fmt("%s/exectop-20261207-231500-1", dir);
+	cr_expect_str_eq(b2, want);
+	free(want);
+	expect_set_of(b1, "SNAPX");
+	expect_set_of(b2, "SNAPY");
+	cr_expect_eq(dir_entries(dir), 2 * SNAP_N, "no temporary file left");
+	free(b1);
+	free(b2);
+	tu_rmtree(dir);
+	free(dir);
+	fx_free(&fx);
+	fx_free(&fy);
+}
+
+/* One format's name taken moves the whole set: never a mixed set. */
+Test(report_snapshot, one_name_taken_moves_the_set)
+{
+	struct fx	 fx;
+	char		*dir, *b = NULL, *cause = NULL, *path, *text;
+
+	fx_run(&fx, NULL, only_x);
+	dir = tu_tmpdir();
+	path = tu_fmt("%s/exectop-S.html", dir);
+	tu_write_file(path, "OTHER\n", 6, 0);
+	cr_assert_eq(report_snapshot(dir, "S", snap_fmts, SNAP_N, &fx.ctx,
+	    &b, &cause), 0, "%s", cause);
+	expect_set_of(b, "SNAPX");
+	text = tu_read_file(path, NULL);
+	cr_expect_str_eq(text, "OTHER\n");
+	free(text);
+	free(path);
+	path = tu_fmt("%s/exectop-S.json", dir);
+	cr_expect_eq(access(path, F_OK), -1, "half a set under the taken name");
+	free(path);
+	cr_expect_eq(dir_entries(dir), 1 + SNAP_N);
+	free(b);
+	tu_rmtree(dir);
+	free(dir);
+	fx_free(&fx);
+}
+
+/* A planted symbolic link (dangling or not) is neither followed nor
+ * replaced. */
+Test(report_snapshot, planted_symlinks_are_not_written_through)
+{
+	struct fx	 fx;
+	struct stat	 sb;
+	char		*dir, *b = NULL, *cause = NULL, *victim, *lnk, *lnk2;
+	char		*gone, *text;
+
+	fx_run(&fx, NULL, only_x);
+	dir = tu_tmpdir();
+	victim = tu_fmt("%s/victim", dir);
+	tu_write_file(victim, "SECRET\n", 7, 0);
+	gone = tu_fmt("%s/created-by-exectop", dir);
+	lnk = tu_fmt("%s/exectop-S.json", dir);
+	lnk2 = tu_fmt("%s/exectop-S.md", dir);
+	cr_assert_eq(symlink(victim, lnk), 0);
+	cr_assert_eq(symlink(gone, lnk2), 0);
+	cr_assert_eq(report_snapshot(dir, "S", snap_fmts, SNAP_N, &fx.ctx,
+	    &b, &cause), 0, "%s", cause);
+	expect_set_of(b, "SNAPX");
+	text = tu_read_file(victim, NULL);
+	cr_expect_str_eq(text, "SECRET\n");
+	free(text);
+	cr_expect_eq(access(gone, F_OK), -1, "dangling link written through");
+	cr_expect_eq(lstat(lnk, &sb), 0);
+	cr_expect(S_ISLNK(sb.st_mode));
+	cr_expect_eq(lstat(lnk2, &sb), 0);
+	cr_expect(S_ISLNK(sb.st_mode));
+	free(b);
+	free(victim);
+	free(gone);
+	free(lnk);
+	free(lnk2);
+	tu_rmtree(dir);
+	free(dir);
+	fx_free(&fx);
+}
+
+/* After every suffix is taken it fails clearly and leaves nothing. */
+Test(report_snapshot, gives_up_after_the_tries)
+{
+	struct fx	 fx;
+	char		*dir, *b = NULL, *cause = NULL, *path;
+	int		 i;
+
+	fx_run(&fx, NULL, only_x);
+	dir = tu_tmpdir();
+	for (i = 0; i < REPORT_SNAPSHOT_TRIES; i++) {
+		path = i == 0 ? tu_fmt("%s/exectop-S.md", dir) :
+		    tu_fmt("%s/exectop-S-%d.md", dir, i);
+		tu_write_file(path, "x", 1, 0);
+		free(path);
+	}
+	cr_expect_eq(report_snapshot(dir, "S", snap_fmts, SNAP_N, &fx.ctx,
+	    &b, &cause), -1);
+	cr_assert_not_null(cause);
+	cr_expect_not_null(strstr(cause, "taken"), "%s", cause);
+	free(cause);
+	cr_expect_null(b);
+	cr_expect_eq(dir_entries(dir), REPORT_SNAPSHOT_TRIES,
+	    "nothing of the failed set left");
+	tu_rmtree(dir);
+	free(dir);
+	fx_free(&fx);
+}
+
+/* A full disk while writing the HTML leaves no JSON or Markdown either. */
+Test(report_snapshot, full_disk_leaves_no_partial_set)
+{
+	struct fx	 fx;
+	struct rlimit	 old, small;
+	char		*dir, *b = NULL, *cause = NULL;
+	int		 rc;
+
+	fx_run(&fx, NULL, only_x);
+	dir = tu_tmpdir();
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 6144;		/* JSON (~4.8K) and Markdown fit, HTML (~8K) not */
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	rc = report_snapshot(dir, "S", snap_fmts, SNAP_N, &fx.ctx, &b, &cause);
+	setrlimit(RLIMIT_FSIZE, &old);
+	cr_expect_eq(rc, -1);
+	cr_assert_not_null(cause);
+	free(cause);
+	cr_expect_eq(dir_entries(dir), 0, "a partial set is left");
+	tu_rmtree(dir);
+	free(dir);
 	fx_free(&fx);
 }
