@@ -23,6 +23,7 @@ static const struct col_spec main_cols[COL_COUNT] = {
 	[COL_RUNS] =	{ "RUNS", 7, 9, 3, TEXT_RIGHT, false },
 	[COL_FAIL] =	{ "FAIL", 5, 6, 6, TEXT_RIGHT, false },
 	[COL_AVG] =	{ "AVG ms", 7, 8, 1, TEXT_RIGHT, false },
+	[COL_NOW] =	{ "NOW ms", 7, 8, 3, TEXT_RIGHT, false },
 	[COL_P95] =	{ "P95 ms", 7, 8, 4, TEXT_RIGHT, false },
 	[COL_MEM] =	{ "MEM MB", 7, 8, 5, TEXT_RIGHT, false },
 	[COL_PEAK] =	{ "PEAK MB", 8, 8, 11, TEXT_RIGHT, false },
@@ -67,6 +68,9 @@ main_cell(const struct view_row *r, enum view_col c, int w, char *buf,
 		break;
 	case COL_AVG:
 		text_num(buf, len, r->avg);
+		break;
+	case COL_NOW:
+		text_num(buf, len, r->now);
 		break;
 	case COL_P95:
 		text_num(buf, len, r->p95);

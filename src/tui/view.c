@@ -440,6 +440,8 @@ view_build(struct view *v, const struct model *m, const struct analysis *a)
 		executor_summary_all(ex, METRIC_EXEC_TIME, &s);
 		r->avg = s.mean;
 		r->p95 = s.p95;
+		executor_summary_recent(ex, m, METRIC_EXEC_TIME, &s);
+		r->now = s.mean;
 		executor_summary_all(ex, METRIC_MEM_FOOTPRINT, &s);
 		r->mem = s.mean;
 		executor_summary_all(ex, METRIC_MEM_PEAK, &s);
@@ -547,6 +549,8 @@ view_row_value(const struct view_row *r, enum view_col col)
 		return (double)r->failures;
 	case COL_AVG:
 		return r->avg;
+	case COL_NOW:
+		return r->now;
 	case COL_P95:
 		return r->p95;
 	case COL_MEM:

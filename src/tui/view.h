@@ -27,6 +27,7 @@ enum view_col {
 	COL_RUNS,
 	COL_FAIL,
 	COL_AVG,	/* mean execution time, every run */
+	COL_NOW,	/* mean execution time, the window (the alerts') */
 	COL_P95,
 	COL_MEM,	/* mean memory footprint */
 	COL_PEAK,	/* largest memory peak */
@@ -56,6 +57,7 @@ struct view_row {
 	uint64_t		runs;
 	uint64_t		failures;
 	double			avg;
+	double			now;	/* window mean exec time */
 	double			p95;
 	double			mem;
 	double			peak;

@@ -258,7 +258,7 @@ Test(tui, sort_filter_detail_help)
 	cr_assert(wait_for("sort: SCORE"));
 
 	/* Sort by executor id: `<` from SCORE walks left to EXECUTOR. */
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 10; i++)
 		tmux_keys(&fx.tm, "<");
 	cr_assert(wait_for("sort: EXECUTOR"));
 	s = tmux_capture(&fx.tm);
@@ -1205,4 +1205,41 @@ Test(tui, detail_delta_keeps_sign_with_negative_baseline)
 	free(s);
 	quit_ok();
 
+}
+
+/*
+ * Issue 13 item 7: AVG is over every run, the alerts over the window; the
+ * NOW column shows the window mean, the number the alert compares.
+ * 10 runs of 100 ms then 50 of ~10 ms: AVG 25.0, NOW and the alert 10.0.
+ */
+Test(tui, now_column_is_the_alerts_window_mean)
+{
+	char	*s, *l, *p = path("run.jsonl");
+	FILE	*fp;
+	int	 i;
+
+	fp = fopen(p, "w");
+	cr_assert_not_null(fp);
+	for (i = 0; i < 60; i++)
+		fprintf(fp, "{\"executor_id\": \"W1\", \"execution_time_ms\": "
+		    "%s, \"success\": true}\n",
+		    i < 10 ? "100" : i % 2 ? "10.1" : "9.9");
+	fclose(fp);
+	free(p);
+	write_text("base.yaml", "version: 1\nexecutors:\n  \"W1\":\n"
+	    "    execution_time_ms: {n: 60, mean: 5, variance: 0.01, "
+	    "min: 4.9, max: 5.1, p50: 5, p95: 5.1}\n");
+	start(130, 32, NULL, "-b base.yaml run.jsonl");
+	cr_assert(wait_records(60));
+	cr_assert(wait_for("NOW ms"));
+	cr_assert(wait_for("CRIT W1"));
+	s = tmux_capture(&fx.tm);
+	l = table_line(s, "W1");
+	cr_assert_not_null(l, "%s", s);
+	cr_expect_not_null(strstr(l, " 25.0 "), "AVG over every run: %s", l);
+	cr_expect_not_null(strstr(l, " 10.0 "), "NOW over the window: %s", l);
+	free(l);
+	cr_expect_not_null(strstr(s, "→ 10.0 ms"), "alert: %s", s);
+	free(s);
+	quit_ok();
 }
