@@ -316,3 +316,34 @@ Test(docs, tests_include_only_declared_headers)
 	free(err);
 	free(cmd);
 }
+
+/*
+ * Issue 13 item 13: the man page's socat example is README's (one
+ * listener and FIFO per machine): every socat line of the page is a line
+ * of README, so the page cannot send every machine into one FIFO again.
+ */
+Test(docs, man_page_socat_example_is_the_readme_one)
+{
+	char	*man = man_text(), *rp = tu_fmt("%s/README.md", tu_root());
+	char	*readme = tu_read_file(rp, NULL), *line, *save = NULL, *want;
+	int	 n = 0, listeners = 0;
+
+	cr_assert_not_null(readme);
+	for (line = strtok_r(man, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(line, "socat -u") == NULL)
+			continue;
+		n++;
+		if (strstr(line, "TCP-LISTEN") != NULL)
+			listeners++;
+		want = tu_fmt("\n%s\n", line);
+		cr_expect(strstr(readme, want) != NULL,
+		    "man page line not in README: %s", line);
+		free(want);
+	}
+	cr_assert(n >= 3, "%d socat lines in the man page", n);
+	cr_assert(listeners >= 2, "one listener per machine: %d", listeners);
+	free(readme);
+	free(rp);
+	free(man);
+}
