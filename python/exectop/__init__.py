@@ -8,11 +8,11 @@
 from .analysis import (Bottleneck, ExectopError, PerformanceRegression,
                        PerformanceReport)
 from .profiler import ExecutorProfiler, ProfilerContext, profiled
-from .sinks import (PIPE_BUF, DirectorySink, FifoSink, FileSink, Sink,
+from .sinks import (PIPE_BUF, DirectorySink, FifoSink, FileSink, RedisSink, Sink,
                     open_sink)
 
 __version__ = "0.1.0"
 __all__ = ["ExecutorProfiler", "ProfilerContext", "profiled",
            "PerformanceReport", "PerformanceRegression", "Bottleneck",
-           "ExectopError", "Sink", "FileSink", "FifoSink", "DirectorySink",
+           "ExectopError", "Sink", "FileSink", "FifoSink", "DirectorySink", "RedisSink",
            "open_sink", "PIPE_BUF"]

@@ -17,8 +17,15 @@ dropped and counted (`dropped`), with the reason's errno name kept in
                  DirectorySink for large records.
   DirectorySink  one file per process, DIR/<host>-<pid>.jsonl, reopened after a
                  fork; records of any size, never interleaved.
+  RedisSink      XADD STREAM MAXLEN ~ N * record LINE through the `redis`
+                 client (an optional extra): redis://[user[:password]@]host
+                 [:port][/db]/STREAM, the grammar of exectop's source.  Every
+                 call is bounded by `timeout` seconds (connect and reply); a
+                 failure drops the record and the next REOPEN_S (1 s) of
+                 records without trying; records get a "host" field.
 """
 import errno
+import json
 import os
 import select
 import socket
@@ -142,6 +149,110 @@ class DirectorySink(Sink):
         return self._write_all(line)
 
 
+class RedisSink(Sink):
+    kind = "redis"
+    REOPEN_S = 1.0
+
+    def __init__(self, url, timeout=0.05, maxlen=100000):
+        super().__init__(url)
+        self.host, self.port, self.db, self.user, self.password, \
+            self.stream = parse_redis_url(url)
+        self.timeout = timeout
+        self.maxlen = maxlen
+        self.client = None
+        self.retry_at = 0.0
+        self.attempts = 0  # connections tried
+        self.pid = -1
+        self.hostname = socket.gethostname()
+        self._host_field = (b'"host":' + json.dumps(self.hostname).encode() +
+                            b",")
+
+    def _connect(self):
+        import redis  # the optional extra: python3-redis / pip install redis
+        self.attempts += 1
+        self.client = redis.Redis(
+            host=self.host, port=self.port, db=self.db, username=self.user,
+            password=self.password, socket_timeout=self.timeout,
+            socket_connect_timeout=self.timeout, retry_on_timeout=False)
+        self.pid = os.getpid()
+
+    def _write(self, line):
+        now = time.monotonic()
+        if now < self.retry_at:
+            self.dropped += 1  # last_error stays the failure's
+            return False
+        body = line.rstrip(b"\n")
+        if body.startswith(b"{") and b'"host"' not in body and \
+                body[1:].lstrip() != b"}":
+            body = b"{" + self._host_field + body[1:]
+        try:
+            if self.client is None or self.pid != os.getpid():
+                self._connect()
+            self.client.xadd(self.stream, {"record": body},
+                             maxlen=self.maxlen, approximate=True)
+        except ImportError:
+            self.retry_at = now + 3600
+            self.dropped += 1
+            self.last_error = "no redis module (python3-redis)"
+            return False
+        except Exception as e:  # redis.ConnectionError, TimeoutError, ...
+            self.retry_at = now + self.REOPEN_S
+            self.client = None
+            self.dropped += 1
+            self.last_error = type(e).__name__ + ": " + str(e)
+            return False
+        return True
+
+    def close(self):
+        if self.client is not None:
+            try:
+                self.client.close()
+            except Exception:
+                pass
+            self.client = None
+
+
+def parse_redis_url(url):
+    """redis://[user[:password]@]host[:port][/db]/STREAM -> (host, port, db,
+    user, password, stream); the password may also come from
+    EXECTOP_REDIS_PASSWORD."""
+    from urllib.parse import unquote
+    if not url.startswith("redis://"):
+        raise ValueError("not a redis:// URL: %r" % url)
+    rest = url[len("redis://"):]
+    if "/" not in rest:
+        raise ValueError("no stream in %r (redis://host[:port][/db]/STREAM)"
+                         % url)
+    auth_host, path = rest.split("/", 1)
+    user = password = None
+    if "@" in auth_host:
+        auth, auth_host = auth_host.rsplit("@", 1)
+        if ":" in auth:
+            user, password = auth.split(":", 1)
+            password = unquote(password)
+        else:
+            user = auth
+        user = unquote(user) or None
+    host, port = auth_host, 6379
+    if host.startswith("["):
+        host, _, p = host[1:].partition("]")
+        if p.startswith(":"):
+            port = int(p[1:])
+    elif ":" in host:
+        host, p = host.rsplit(":", 1)
+        port = int(p)
+    db = 0
+    seg = path.split("/", 1)
+    if len(seg) == 2 and seg[0].isdigit() and seg[1]:
+        db, path = int(seg[0]), seg[1]
+    path = path.split("?", 1)[0]
+    if not host or not path:
+        raise ValueError("bad Redis URL %r" % url)
+    if password is None:
+        password = os.environ.get("EXECTOP_REDIS_PASSWORD") or None
+    return host, port, db, user, password, unquote(path)
+
+
 def open_sink(target):
     """A sink for a path or URL: "fifo:PATH", "file:PATH", "dir:PATH", or a
     plain path: an existing FIFO, an existing directory (or a path ending in
@@ -155,9 +266,11 @@ def open_sink(target):
                         ("dir:", DirectorySink)):
         if s.startswith(prefix):
             return cls(s[len(prefix):])
-    if s.startswith("redis://") or s.startswith("rediss://"):
-        raise ValueError("exectop: Redis sinks are not available yet "
-                         "(they come with exectop's Redis source, issue 13)")
+    if s.startswith("redis://"):
+        return RedisSink(s)
+    if s.startswith("rediss://"):
+        raise ValueError("exectop: rediss:// (TLS) is not supported: Debian's "
+                         "hiredis has none; tunnel through stunnel or ssh")
     if s.endswith("/"):
         return DirectorySink(s)
     try:

@@ -12,10 +12,12 @@ import sys
 import time
 import unittest
 
-from support import EXECTOP, HERE, TempDirCase, read_records, report
+from support import EXECTOP, HERE, TempDirCase, executor, read_records, \
+    report
 
 from exectop import PIPE_BUF, DirectorySink, ExecutorProfiler, FifoSink, \
-    FileSink, open_sink
+    FileSink, RedisSink, open_sink
+from exectop.sinks import parse_redis_url
 
 
 def run(p, executor_id, methods=1, i=0):
@@ -49,8 +51,10 @@ class TestOpenSink(TempDirCase):
         self.assertIsInstance(open_sink("fifo:" + self.path("later")), FifoSink)
         self.assertIsInstance(open_sink("dir:" + self.path("d")), DirectorySink)
         self.assertIsInstance(open_sink("file:" + fifo), FileSink)
+        self.assertIsInstance(open_sink("redis://localhost/exectop"),
+                              RedisSink)
         with self.assertRaises(ValueError):
-            open_sink("redis://localhost/exectop")
+            open_sink("rediss://localhost/exectop")
 
 
 class TestFileSink(TempDirCase):
@@ -261,3 +265,110 @@ class TestDirectorySink(TempDirCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class TestRedisSink(TempDirCase):
+    """Against a private redis-server (no persistence) read by exectop."""
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            self.fail("the redis module is needed (python3-redis)")
+        self.port = free_port()
+        self.server = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", self.dir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis(port=self.port).ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        self.url = "redis://127.0.0.1:%d/runs" % self.port
+
+    def tearDown(self):
+        self.server.kill()
+        self.server.wait()
+        super().tearDown()
+
+    def test_url_grammar(self):
+        self.assertEqual(parse_redis_url("redis://u:p%40ss@h:7/3/a/b"),
+                         ("h", 7, 3, "u", "p@ss", "a/b"))
+        self.assertEqual(parse_redis_url("redis://h/s?from-start"),
+                         ("h", 6379, 0, None, None, "s"))
+        with self.assertRaises(ValueError):
+            parse_redis_url("redis://h")
+
+    def test_four_processes_counted_once_with_host(self):
+        pids = []
+        for k in range(4):
+            pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:
+                    p = ExecutorProfiler(memory_tracking=False, sink=self.url)
+                    for i in range(250):
+                        run(p, "R%d" % k, methods=30, i=i)
+                    st = p.stats()
+                    code = 0 if st["sent"] == 250 and st["dropped"] == 0 \
+                        else 1
+                finally:
+                    os._exit(code)
+            pids.append(pid)
+        for pid in pids:
+            _, status = os.waitpid(pid, 0)
+            self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        rep = report(self.url)
+        self.assertEqual(rep["total_runs"], 1000)
+        self.assertEqual(rep["invalid_records"]["total"], 0)
+        for k in range(4):
+            self.assertEqual(executor(rep, "R%d" % k)["runs"], 250)
+        import redis
+        entry = redis.Redis(port=self.port).xrange("runs", count=1)[0]
+        rec = json.loads(entry[1][b"record"])
+        self.assertEqual(rec["host"], socket.gethostname())
+
+    def test_no_server_drops_within_the_timeout(self):
+        self.server.kill()
+        self.server.wait()
+        p = ExecutorProfiler(memory_tracking=False, sink=self.url)
+        p.sink.REOPEN_S = 3600
+        for i in range(50):
+            run(p, "X", i=i)
+        st = p.stats()
+        self.assertEqual(st["sent"], 0)
+        self.assertEqual(st["dropped"], 50)
+        # One failed connect, then no try until REOPEN_S has passed.
+        self.assertEqual(p.sink.attempts, 1)
+        self.assertIn("ConnectionError", p.sink.last_error)
+
+    def test_silent_server_times_out_and_drops(self):
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(8)  # accepts (the kernel does), never answers
+        try:
+            url = "redis://127.0.0.1:%d/runs" % srv.getsockname()[1]
+            p = ExecutorProfiler(memory_tracking=False, sink=url)
+            p.sink.REOPEN_S = 3600
+            for i in range(20):
+                run(p, "X", i=i)
+            self.assertEqual(p.stats()["dropped"], 20)
+            self.assertEqual(p.sink.attempts, 1)
+            self.assertIn("Timeout", p.sink.last_error)
+        finally:
+            srv.close()
