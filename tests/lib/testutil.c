@@ -3,7 +3,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,12 +110,40 @@ tu_sanitized(void)
 	return s != NULL && *s != '\0';
 }
 
+/*
+ * Without EXECTOP_BIN/EXECTOP_ROOT (a test binary run by hand): the
+ * exectop of the test's own build directory (BUILD/tests/KIND/test_x ->
+ * BUILD/exectop) and the tree above it, as absolute paths, so a test that
+ * changed into its scratch directory still finds them.
+ */
+static const char *
+tu_default(bool root)
+{
+	static char	bin[PATH_MAX + 16], top[PATH_MAX];
+	char		exe[PATH_MAX], *s;
+	ssize_t		n;
+	int		i;
+
+	if (bin[0] == '\0') {
+		if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+			return root ? "." : "./build/exectop";
+		exe[n] = '\0';
+		for (i = 0; i < 3 && (s = strrchr(exe, '/')) != NULL; i++)
+			*s = '\0';	/* drop test_x, KIND, tests */
+		snprintf(bin, sizeof bin, "%s/exectop", exe);
+		if ((s = strrchr(exe, '/')) != NULL)
+			*s = '\0';
+		snprintf(top, sizeof top, "%s", exe);
+	}
+	return root ? top : bin;
+}
+
 const char *
 tu_exectop(void)
 {
 	const char	*p = getenv("EXECTOP_BIN");
 
-	return p != NULL ? p : "./build/exectop";
+	return p != NULL ? p : tu_default(false);
 }
 
 const char *
@@ -121,7 +151,7 @@ tu_root(void)
 {
 	const char	*p = getenv("EXECTOP_ROOT");
 
-	return p != NULL ? p : ".";
+	return p != NULL ? p : tu_default(true);
 }
 
 void
