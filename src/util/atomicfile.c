@@ -216,12 +216,18 @@ atomic_open(struct atomic_file *af, const char *path, char **cause)
 		mode = 0666 & ~atomic_umask();
 
 	if (af->in_place) {
-		if ((fd = open(target, O_WRONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-			*cause = xasprintf("cannot write %s: %s", path,
+		/* O_NONBLOCK: a FIFO with no reader fails at once (ENXIO)
+		 * instead of blocking; writes then block as usual. */
+		fd = open(target, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd == -1) {
+			*cause = errno == ENXIO ?
+			    xasprintf("cannot write %s: a FIFO with no reader",
+			    path) : xasprintf("cannot write %s: %s", path,
 			    strerror(errno));
 			free(target);
 			return NULL;
 		}
+		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		goto stream;
 	}
 	af->tmp = xasprintf("%s.tmp.XXXXXX", target);

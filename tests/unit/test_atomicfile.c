@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,5 +312,40 @@ Test(atomicfile, full_disk_keeps_old_file)
 	free(got);
 	free(big);
 	free(path);
+	free(dir);
+}
+
+/* An output path that is a FIFO with no reader fails at once with a
+ * clear reason (it used to block in open()); with a reader it is
+ * written in place. */
+Test(atomicfile, fifo_without_reader_does_not_block, .timeout = 20)
+{
+	struct atomic_file	 af;
+	char			*dir = tu_tmpdir();
+	char			*fifo = tu_fmt("%s/out.fifo", dir);
+	char			*cause = NULL, buf[16];
+	FILE			*fp;
+	ssize_t			 n;
+	int			 rfd;
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	fp = atomic_open(&af, fifo, &cause);
+	cr_assert_null(fp);
+	cr_assert_not_null(cause);
+	cr_expect_not_null(strstr(cause, "no reader"), "%s", cause);
+	free(cause);
+	cause = NULL;
+
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	cr_assert_neq(rfd, -1);
+	fp = atomic_open(&af, fifo, &cause);
+	cr_assert_not_null(fp, "%s", cause);
+	cr_assert(fputs("hello", fp) >= 0);
+	cr_assert_eq(atomic_commit(&af, &cause), 0, "%s", cause);
+	n = read(rfd, buf, sizeof buf);
+	cr_expect_eq(n, 5);
+	close(rfd);
+	free(fifo);
+	tu_rmtree(dir);
 	free(dir);
 }
