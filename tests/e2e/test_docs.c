@@ -347,3 +347,48 @@ Test(docs, man_page_socat_example_is_the_readme_one)
 	free(rp);
 	free(man);
 }
+
+/*
+ * Issue 13 item 14: README says how to capture a baseline that means
+ * something, and its A/A check works as written: a baseline from one
+ * generated run and a second run of the same setup (another noise seed)
+ * exit 0 with --fail-on warning, while a slowed run fails it.
+ */
+Test(docs, readme_baseline_capture_advice_and_its_aa_check,
+    .init = tu_dir_setup_isolated, .fini = tu_dir_teardown, .timeout = 120)
+{
+	char	*rp = tu_fmt("%s/README.md", tu_root());
+	char	*readme = tu_read_file(rp, NULL), *sec, *end, *cmd, *d;
+	int	 st;
+
+	cr_assert_not_null(readme);
+	sec = strstr(readme, "### Capturing a baseline that means something");
+	cr_assert_not_null(sec, "README has no baseline capture section");
+	end = strstr(sec + 4, "\n## ");
+	cr_assert_not_null(end);
+	*end = '\0';
+	cr_assert(strstr(sec, "Same machine, same load") != NULL);
+	cr_assert(strstr(sec, "make test") != NULL);
+	cr_assert(strstr(sec, "Same pacing") != NULL);
+	cr_assert(strstr(sec, "min_samples") != NULL);
+	cr_assert(strstr(sec, "exectop report -b baseline.yaml --fail-on "
+	    "warning run2.jsonl") != NULL, "the A/A command changed");
+	d = tu_dir;
+	cmd = tu_fmt("cd '%s' && '%s' gen --records 4000 > run1.jsonl && "
+	    "'%s' gen --records 4000 --seed 2 > run2.jsonl && "
+	    "'%s' baseline -o baseline.yaml run1.jsonl && "
+	    "'%s' report -b baseline.yaml --fail-on warning run2.jsonl "
+	    ">/dev/null", d, tu_exectop(), tu_exectop(), tu_exectop(),
+	    tu_exectop());
+	st = tu_run(cmd, NULL, NULL);
+	cr_assert_eq(st, 0, "A/A check: exit %d: %s", st, cmd);
+	free(cmd);
+	cmd = tu_fmt("cd '%s' && '%s' gen --records 4000 --seed 3 --slow "
+	    "D1-Q2:2 > run3.jsonl && '%s' report -b baseline.yaml --fail-on "
+	    "warning run3.jsonl >/dev/null", d, tu_exectop(), tu_exectop());
+	st = tu_run(cmd, NULL, NULL);
+	cr_assert_eq(st, 1, "a slowed run passes the A/A baseline: exit %d", st);
+	free(cmd);
+	free(readme);
+	free(rp);
+}
