@@ -498,3 +498,25 @@ Test(gate, tui_invalid_view_names_unknown_fields)
 	free(cmd);
 	free(p);
 }
+
+/* A file over 1 MiB read by the parallel reader counts every record's
+ * unknown field, as the serial reader does. */
+Test(gate, unknown_fields_counted_exactly_in_a_large_file)
+{
+	char	*p = tu_fmt("%s/big.jsonl", tu_dir), *cmd;
+	int	 j;
+
+	cmd = tu_fmt("'%s' gen --records 20000 | sed 's/\"success\"/\"succes\"/' "
+	    "> '%s' && test $(stat -c %%s '%s') -gt 1048576", tu_exectop(), p,
+	    p);
+	cr_assert_eq(tu_run(cmd, NULL, NULL), 0, "%s", cmd);
+	free(cmd);
+	for (j = 1; j <= 2; j++) {
+		cmd = tu_fmt("'%s' report -j %d '%s' 2>/dev/null | jq -e "
+		    "'.unknown_fields.succes == 20000 and "
+		    "(.unknown_fields | length) == 1'", tu_exectop(), j, p);
+		cr_assert_eq(tu_run(cmd, NULL, NULL), 0, "%s", cmd);
+		free(cmd);
+	}
+	free(p);
+}
