@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "metric.h"
 
@@ -56,6 +57,8 @@ int	baseline_load(struct baseline **out, const char *path, char **cause);
 struct baseline *baseline_from_model(const struct model *, const char *source);
 /* Atomic write (temp file in the same directory, fsync, rename). */
 int	baseline_save(const struct baseline *, const char *path, char **cause);
+/* The same YAML to an open stream (baseline -o -); -1 on a write error. */
+int	baseline_write(const struct baseline *, FILE *);
 const struct baseline_entry *baseline_find(const struct baseline *,
 	    const char *executor_id);
 /* The executors of the baseline with no run in the model (sorted by id;

@@ -2,8 +2,10 @@
  * cmd_baseline.c - `exectop baseline`: reads every source to its end and
  * saves the statistics of every run as a baseline (YAML, atomically).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -38,13 +40,22 @@ cmd_baseline(struct cli *c)
 	}
 	desc = cli_sources_desc(c);
 	bl = baseline_from_model(m, desc);
-	if (baseline_save(bl, c->output, &cause) == -1) {
+	if (strcmp(c->output, "-") == 0) {
+		/* -o - is standard output, not a file named "-". */
+		if (baseline_write(bl, stdout) == -1 || fflush(stdout) == EOF) {
+			fprintf(stderr, "exectop: writing the baseline to "
+			    "stdout: %s\n", strerror(errno));
+			rc = 2;
+		}
+	} else if (baseline_save(bl, c->output, &cause) == -1) {
 		fprintf(stderr, "exectop: %s\n", cause);
 		free(cause);
 		rc = 2;
-	} else
+	}
+	if (rc == 0)
 		fprintf(stderr, "exectop: baseline of %zu executors (%llu runs) "
 		    "saved to %s\n", bl->n, (unsigned long long)m->records,
+		    strcmp(c->output, "-") == 0 ? "standard output" :
 		    c->output);
 	free(desc);
 	baseline_free(bl);

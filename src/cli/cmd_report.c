@@ -148,7 +148,8 @@ cmd_report(struct cli *c)
 	ctx.fail_on = c->fail_on;
 	ctx.input_error = input_error;
 	ctx.fail_on_missing = c->fail_on_missing;
-	if (c->output != NULL) {
+	if (c->output != NULL && strcmp(c->output, "-") != 0) {
+		/* -o - is standard output, not a file named "-". */
 		if (report_save(c->output, c->format, &ctx, &cause) == -1) {
 			fprintf(stderr, "exectop: %s\n", cause);
 			free(cause);

@@ -770,17 +770,12 @@ baseline_put_entry(FILE *fp, const struct baseline_entry *e)
 }
 
 int
-baseline_save(const struct baseline *b, const char *path, char **cause)
+baseline_write(const struct baseline *b, FILE *fp)
 {
-	struct atomic_file		  af;
 	const struct baseline_entry	**order;
-	FILE				 *fp;
 	locale_t			  c, old;
 	char				 *s, *created;
 	size_t				  i;
-
-	if ((fp = atomic_open(&af, path, cause)) == NULL)
-		return -1;
 
 	old = baseline_c_locale(&c);
 	fputs("# exectop baseline: the reference statistics regressions are "
@@ -812,8 +807,19 @@ baseline_save(const struct baseline *b, const char *path, char **cause)
 		free(order);
 	}
 	baseline_restore_locale(old, c);
+	return ferror(fp) ? -1 : 0;
+}
 
-	if (ferror(fp)) {
+int
+baseline_save(const struct baseline *b, const char *path, char **cause)
+{
+	struct atomic_file	 af;
+	FILE			*fp;
+
+	if ((fp = atomic_open(&af, path, cause)) == NULL)
+		return -1;
+	errno = 0;
+	if (baseline_write(b, fp) != 0) {
 		*cause = xasprintf("cannot write %s: %s", path,
 		    strerror(errno != 0 ? errno : EIO));
 		atomic_abort(&af);

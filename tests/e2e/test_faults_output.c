@@ -338,9 +338,13 @@ Test(faults_output, output_to_fifo_or_device_is_not_replaced)
 	struct run	 r;
 	struct stat	 st;
 	pid_t		 reader;
-	int		 status;
+	int		 status, rfd;
 
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	/* The read end is open before exectop starts: a FIFO with no
+	 * reader is refused at once (see the next test). */
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	cr_assert_neq(rfd, -1);
 	reader = fork();
 	if (reader == 0) {
 		/* Reads until the writer has come and gone, for at most
@@ -349,7 +353,7 @@ Test(faults_output, output_to_fifo_or_device_is_not_replaced)
 		long		total = 0;
 		ssize_t		n;
 		struct pollfd	pfd;
-		int		fd = open(fifo, O_RDONLY | O_NONBLOCK);
+		int		fd = rfd;
 		time_t		end = time(NULL) + 30;
 
 		while (time(NULL) < end) {
@@ -363,6 +367,7 @@ Test(faults_output, output_to_fifo_or_device_is_not_replaced)
 		}
 		_exit(total > 1000 ? 0 : 1);
 	}
+	close(rfd);
 	run(a1, -1, 0, &r);
 	cr_assert_eq(lstat(fifo, &st), 0);
 	if (!S_ISFIFO(st.st_mode)) {
@@ -386,4 +391,63 @@ Test(faults_output, output_to_fifo_or_device_is_not_replaced)
 	free(r.err);
 	free(fifo);
 	free(dev);
+}
+
+/* Issue 12: an output FIFO with no reader is refused at once (exit 2,
+ * "no reader"), for report and baseline alike; it used to block in
+ * open() for ever.  The FIFO is left as it was. */
+Test(faults_output, output_fifo_without_reader_does_not_block)
+{
+	char		*fifo = tu_fmt("%s/noreader.fifo", tu_dir);
+	char		*a1[] = { "exectop", "report", "-o", fifo, src, NULL };
+	char		*a2[] = { "exectop", "baseline", "-o", fifo, src, NULL };
+	struct run	 r;
+	struct stat	 st;
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	run(a1, -1, 0, &r);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "a FIFO with no reader"), "%s", r.err);
+	free(r.err);
+	run(a2, -1, 0, &r);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "a FIFO with no reader"), "%s", r.err);
+	free(r.err);
+	cr_assert_eq(lstat(fifo, &st), 0);
+	cr_expect(S_ISFIFO(st.st_mode));
+	free(fifo);
+}
+
+/* Issue 12 (Low): -o - is standard output, for report and baseline; no
+ * file named "-" is made. */
+Test(faults_output, dash_output_is_stdout)
+{
+	char		*out = tu_fmt("%s/stdout.txt", tu_dir);
+	char		*dash = tu_fmt("%s/-", tu_dir);
+	char		*a1[] = { "exectop", "report", "-o", "-", src, NULL };
+	char		*a2[] = { "exectop", "baseline", "-o", "-", src, NULL };
+	struct run	 r;
+	char		*text;
+	int		 fd;
+
+	cr_assert_eq(chdir(tu_dir), 0);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	run(a1, fd, 0, &r);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	free(r.err);
+	text = tu_read_file(out, NULL);
+	cr_expect_not_null(strstr(text, "\"total_executors\": 2000"), "%.200s",
+	    text);
+	free(text);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	run(a2, fd, 0, &r);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "standard output"), "%s", r.err);
+	free(r.err);
+	text = tu_read_file(out, NULL);
+	cr_expect_not_null(strstr(text, "version: 1"), "%.200s", text);
+	free(text);
+	cr_expect_eq(access(dash, F_OK), -1, "a file named - was made");
+	free(out);
+	free(dash);
 }
