@@ -14,6 +14,8 @@
 #include <stdio.h>
 
 #define GEN_MAX_SLOW 16
+/* Largest --slow/--step factor (generated values stay finite). */
+#define GEN_MAX_FACTOR 1e6
 #define GEN_MAX_STEP 512
 
 struct gen_slow {

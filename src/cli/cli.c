@@ -462,8 +462,9 @@ cli_parse(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_SLOW:
 			if (gen_add_slow(&c->gen, optarg) == -1)
-				usage_error("--slow: expected ID:FACTOR with FACTOR > 0 "
-				    "(at most %d), got '%s'", GEN_MAX_SLOW, optarg);
+				usage_error("--slow: expected ID:FACTOR with FACTOR a "
+				    "decimal in (0, 1e6] (at most %d), got '%s'",
+				    GEN_MAX_SLOW, optarg);
 			break;
 		case OPT_RATE:
 			c->gen.rate = parse_double("--rate", optarg, 0, 1e9);
@@ -486,7 +487,8 @@ cli_parse(struct cli *c, int argc, char **argv)
 		case OPT_STEP:
 			if (gen_add_step(&c->gen, optarg) == -1)
 				usage_error("--step: expected ID:FACTOR@RUN with "
-				    "FACTOR > 0 and RUN >= 1 (at most %d), got '%s'",
+				    "FACTOR in (0, 1e6] and RUN >= 1 (at most %d), "
+				    "got '%s'",
 				    GEN_MAX_STEP, optarg);
 			break;
 		case OPT_PRINT:

@@ -109,18 +109,39 @@ gen_defaults(struct gen_opts *o)
 	o->fail_rate = 0.01;
 }
 
+/*
+ * A factor of --slow/--step: a plain decimal (no hex, inf or nan, which
+ * strtod would take) in (0, GEN_MAX_FACTOR], so every generated value
+ * stays finite.  The text runs from s to stop (exclusive).
+ */
+static int
+gen_factor(const char *s, const char *stop, double *f)
+{
+	const char	*p;
+	char		*end;
+
+	if (s == stop)
+		return -1;
+	for (p = s; p < stop; p++)
+		if (strchr("0123456789.eE+-", *p) == NULL)
+			return -1;
+	errno = 0;
+	*f = strtod(s, &end);
+	if (end != stop || errno != 0 || !(*f > 0) || *f > GEN_MAX_FACTOR)
+		return -1;
+	return 0;
+}
+
 int
 gen_add_slow(struct gen_opts *o, const char *arg)
 {
 	const char	*colon = strrchr(arg, ':');
-	char		*end;
 	double		 f;
 
 	if (colon == NULL || colon == arg || o->nslow >= GEN_MAX_SLOW ||
 	    (size_t)(colon - arg) >= sizeof o->slow[0].id)
 		return -1;
-	f = strtod(colon + 1, &end);
-	if (*end != '\0' || end == colon + 1 || !(f > 0) || isinf(f))
+	if (gen_factor(colon + 1, colon + 1 + strlen(colon + 1), &f) != 0)
 		return -1;
 	memcpy(o->slow[o->nslow].id, arg, (size_t)(colon - arg));
 	o->slow[o->nslow].id[colon - arg] = '\0';
@@ -143,8 +164,7 @@ gen_add_step(struct gen_opts *o, const char *arg)
 	if (colon == NULL || colon == arg ||
 	    (size_t)(colon - arg) >= sizeof o->step[0].id)
 		return -1;
-	f = strtod(colon + 1, &end);
-	if (end != at || end == colon + 1 || !(f > 0) || isinf(f))
+	if (gen_factor(colon + 1, at, &f) != 0)
 		return -1;
 	if (at[1] < '0' || at[1] > '9')
 		return -1;

@@ -126,9 +126,28 @@ Test(gen, parsers_reject_malformed)
 	cr_assert_eq(gen_add_step(&o, ":2@5"), -1);
 	cr_assert_eq(gen_add_step(&o, "D1-Q1:-1@5"), -1);
 	cr_assert_eq(gen_add_step(&o, "D1-Q1:2@5x"), -1);
+	/* Issue 12: factors are plain decimals up to GEN_MAX_FACTOR, so no
+	 * generated value is inf (1e308 wrote "inf", invalid JSON). */
+	cr_assert_eq(gen_add_step(&o, "D1-Q1:0x10@5"), -1);
+	cr_assert_eq(gen_add_step(&o, "D1-Q1:1e308@5"), -1);
+	cr_assert_eq(gen_add_slow(&o, "D1-Q1:1e308"), -1);
+	cr_assert_eq(gen_add_slow(&o, "D1-Q1:0x10"), -1);
+	cr_assert_eq(gen_add_slow(&o, "D1-Q1:inf"), -1);
+	cr_assert_eq(gen_add_slow(&o, "D1-Q1:nan"), -1);
+	cr_assert_eq(gen_add_slow(&o, "D1-Q1:"), -1);
+	cr_assert_eq(gen_add_slow(&o, "D1-Q1:1e6"), 0);
+	cr_assert_eq(gen_add_slow(&o, "D1-Q1:1000001"), -1);
+	o.nslow = 0;
 	cr_assert_eq(gen_add_step(&o, "a:b:1.5@3"), 0);
 	cr_assert_str_eq(o.step[0].id, "a:b");
 	cr_assert_eq(o.step[0].run, 3);
+	{
+		int	k;
+
+		for (k = 0; k < GEN_MAX_SLOW; k++)
+			cr_assert_eq(gen_add_slow(&o, "X:2"), 0);
+		cr_assert_eq(gen_add_slow(&o, "X:2"), -1, "more than 16");
+	}
 	cr_assert_eq(gen_set_outliers(&o, "0.02:2-6"), 0);
 	cr_assert_float_eq(o.outlier_max, 6, 1e-12);
 	cr_assert_eq(gen_set_outliers(&o, "2:2-6"), -1);
