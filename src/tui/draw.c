@@ -324,6 +324,34 @@ draw_header(struct tui *t, int lines)
 	}
 }
 
+/*
+ * A message too long for the status line takes the line above too
+ * (issue 13 item 8): the full text stays readable while it is shown.
+ */
+static void
+draw_status_message(struct tui *t, int y)
+{
+	attr_t	 a = draw_attr(t, t->status_error ? THEME_ERROR : THEME_STATUS);
+	char	*safe = escape_terminal(t->status), *first;
+	size_t	 n;
+	int	 x = 0;
+
+	if (text_width(safe) + 1 > t->cols && y > 0 && t->cols > 1) {
+		n = text_prefix(safe, t->cols - 1);
+		first = xstrndup(safe, n);
+		draw_fill(y - 1, 0, t->cols, a);
+		draw_seg(y - 1, &x, t->cols, " ", a);
+		draw_seg(y - 1, &x, t->cols, first, a);
+		free(first);
+		memmove(safe, safe + n, strlen(safe + n) + 1);
+		x = 0;
+	}
+	draw_fill(y, 0, t->cols, a);
+	draw_seg(y, &x, t->cols, " ", a);
+	draw_seg(y, &x, t->cols, safe, a);
+	free(safe);
+}
+
 void
 draw_status(struct tui *t, int y)
 {
@@ -368,10 +396,7 @@ draw_status(struct tui *t, int y)
 		break;
 	}
 	if (t->status != NULL) {
-		a = draw_attr(t, t->status_error ? THEME_ERROR : THEME_STATUS);
-		draw_fill(y, 0, t->cols, a);
-		draw_seg(y, &x, t->cols, " ", a);
-		draw_seg_stream(y, &x, t->cols, t->status, a);
+		draw_status_message(t, y);
 		return;
 	}
 	if (t->cfg_error != NULL) {

@@ -107,6 +107,26 @@ text_width(const char *s)
 	return w;
 }
 
+size_t
+text_prefix(const char *s, int width)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n;
+	long			 cp;
+	bool			 rep;
+	int			 w = 0, cw;
+
+	while (*p != '\0') {
+		n = text_decode(p, &cp);
+		cw = text_char_width(cp, &rep);
+		if (w + cw > width)
+			break;
+		w += cw;
+		p += n;
+	}
+	return (size_t)(p - (const unsigned char *)s);
+}
+
 /* Appends n bytes if they fit with room for the NUL. */
 static void
 text_put(char *out, size_t outsz, size_t *len, const char *s, size_t n)

@@ -23,6 +23,8 @@ void		 text_detect_utf8(void);
 /* Display columns of a UTF-8 string (zero-width characters count 0,
  * wide ones 2, anything undecodable 1). */
 int		 text_width(const char *);
+/* Bytes of the longest prefix of s shown in at most width columns. */
+size_t		 text_prefix(const char *, int width);
 
 /*
  * Writes s into out fitted to exactly width columns: cut at a character

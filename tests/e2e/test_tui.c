@@ -1243,3 +1243,20 @@ Test(tui, now_column_is_the_alerts_window_mean)
 	free(s);
 	quit_ok();
 }
+
+/*
+ * Issue 13 item 8: a status message wider than the terminal is not cut;
+ * it takes the line above too.  The snapshot message names three files
+ * (~105 columns) on an 80-column screen: the last name is readable.
+ */
+Test(tui, long_status_message_shown_in_full)
+{
+	write_text("cfg.yaml", "snapshot:\n  dir: snaps\n");
+	gen("run.jsonl", 0, "--records 50 --executors 3 --seed 1");
+	start(80, 24, NULL, "-c cfg.yaml run.jsonl");
+	cr_assert(wait_records(50));
+	tmux_keys(&fx.tm, "s");
+	cr_assert(wait_for("snapshot: snaps/exectop-"));
+	cr_expect(wait_for(".html"), "the end of the message is shown");
+	quit_ok();
+}
