@@ -13,12 +13,14 @@
  * checked by default.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atomicfile.h"
 #include "config.h"
@@ -234,16 +236,24 @@ config_unknown(struct config_ctx *ctx, const struct ynode *map, size_t i,
 	return rc;
 }
 
-/* "~/x" is under $HOME. */
+/* "~/x" is under $HOME, or the user's home directory from the password
+ * database when HOME is unset or empty (as a shell does); NULL when there
+ * is neither, rather than a literal "./~". */
 static char *
 config_expand_home(const char *s)
 {
 	const char	*home;
+	struct passwd	*pw;
 
-	if (s[0] == '~' && s[1] == '/' &&
-	    (home = getenv("HOME")) != NULL && *home != '\0')
-		return xasprintf("%s%s", home, s + 1);
-	return xstrdup(s);
+	if (s[0] != '~' || s[1] != '/')
+		return xstrdup(s);
+	if ((home = getenv("HOME")) == NULL || *home == '\0') {
+		pw = getpwuid(getuid());
+		home = pw != NULL ? pw->pw_dir : NULL;
+	}
+	if (home == NULL || *home == '\0')
+		return NULL;
+	return xasprintf("%s%s", home, s + 1);
 }
 
 /* A non-empty string value, with "~/" expanded. */
@@ -257,7 +267,9 @@ config_path_string(struct config_ctx *ctx, const struct ynode *node,
 		return -1;
 	if (*s == '\0')
 		return config_error(ctx, node->line, key, "must not be empty");
-	*out = config_expand_home(s);
+	if ((*out = config_expand_home(s)) == NULL)
+		return config_error(ctx, node->line, key, "'~/' but HOME is "
+		    "unset and the user has no home directory");
 	return 0;
 }
 
@@ -277,7 +289,9 @@ config_baseline(struct config_ctx *ctx, struct config *cfg,
 	    (strcmp(s, "~") == 0 || strcmp(s, "null") == 0)))
 		return 0;	/* no baseline */
 
-	path = config_expand_home(s);
+	if ((path = config_expand_home(s)) == NULL)
+		return config_error(ctx, node->line, "baseline", "'~/' but "
+		    "HOME is unset and the user has no home directory");
 	if (path[0] != '/' && (slash = strrchr(ctx->file, '/')) != NULL) {
 		cfg->baseline = xasprintf("%.*s/%s",
 		    (int)(slash - ctx->file), ctx->file, path);

@@ -8,9 +8,11 @@
 #include <criterion/criterion.h>
 #include <locale.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "metric.h"
@@ -184,6 +186,31 @@ Test(config, baseline_path_resolution)
 	cr_assert_str_eq(c.baseline, "/home/someone/b.yaml");
 	config_free(&c);
 	free(path);
+
+	/* Issue 12 (Low): with HOME unset, "~/" is the password database's
+	 * home directory, never a literal "./~". */
+	{
+		struct passwd	*pw = getpwuid(getuid());
+		char		*home;
+
+		cr_assert_not_null(pw);
+		home = tu_fmt("%s/snapx", pw->pw_dir);
+		path = tu_put_len("etc/a.yaml", "snapshot: {dir: ~/snapx}\n"
+		    "baseline: ~/b.yaml\n", 44);
+		unsetenv("HOME");
+		cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
+		cr_expect_str_eq(c.snapshot_dir, home);
+		cr_expect_eq(c.baseline[0], '/', "%s", c.baseline);
+		cr_expect_null(strstr(c.baseline, "~"), "%s", c.baseline);
+		setenv("HOME", "", 1);
+		config_free(&c);
+		cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
+		cr_expect_str_eq(c.snapshot_dir, home);
+		setenv("HOME", "/home/someone", 1);
+		config_free(&c);
+		free(home);
+		free(path);
+	}
 
 	path = tu_put_len("etc/a.yaml", "baseline:\n", 10);
 	cr_assert_eq(config_load(&c, path, &cause), 0, "%s", cause);
