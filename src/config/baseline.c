@@ -171,6 +171,22 @@ baseline_looks_json(const char *buf, size_t len, size_t *first)
 	return i < len && (buf[i] == '"' || buf[i] == '}');
 }
 
+/* A record stream given as a baseline by mistake (-b run.jsonl): its
+ * first line is an object whose executor_id is a string. */
+static bool
+baseline_looks_records(const char *buf, size_t len)
+{
+	const char	*nl = memchr(buf, '\n', len);
+	json_t		*j, *id;
+	bool		 yes;
+
+	j = json_loadb(buf, nl != NULL ? (size_t)(nl - buf) : len, 0, NULL);
+	id = json_is_object(j) ? json_object_get(j, "executor_id") : NULL;
+	yes = json_is_string(id);
+	json_decref(j);
+	return yes;
+}
+
 /* Parses the file text into a tree (JSON or YAML). */
 static int
 baseline_parse(const char *path, const char *buf, size_t len,
@@ -185,6 +201,12 @@ baseline_parse(const char *path, const char *buf, size_t len,
 	if (!baseline_looks_json(buf, len, &first))
 		return ydoc_load_buf_max(path, buf, len, BASELINE_MAX_BYTES,
 		    root, cause);
+	if (baseline_looks_records(buf + first, len - first)) {
+		*cause = xasprintf("%s: looks like a record stream (JSON "
+		    "lines with executor_id), not a baseline; make one with "
+		    "'exectop baseline -o FILE %s'", path, path);
+		return -1;
+	}
 	j = json_loadb(buf + first, len - first, JSON_REJECT_DUPLICATES |
 	    JSON_DECODE_INT_AS_REAL, &jerr);
 	if (j == NULL) {

@@ -629,3 +629,29 @@ Test(baseline, failed_save_keeps_old_file)
 	free(file);
 	free(under);
 }
+
+/* Issue 12 (Low): a record stream given as the baseline (-b run.jsonl)
+ * is named as such, for one line and for many (it used to say "end of
+ * file expected near '{'" or fail on a field). */
+Test(baseline, record_stream_is_named)
+{
+	static const char *const texts[] = {
+		"{\"executor_id\":\"A\",\"execution_time_ms\":1}\n"
+		"{\"executor_id\":\"B\",\"execution_time_ms\":2}\n",
+		"{\"executor_id\":\"A\",\"execution_time_ms\":1}\n",
+	};
+	struct baseline	*b = NULL;
+	char		*path, *cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof texts / sizeof *texts; i++) {
+		path = tu_put("run.jsonl", texts[i]);
+		cr_assert_eq(baseline_load(&b, path, &cause), -1);
+		cr_assert_not_null(cause);
+		cr_expect_not_null(strstr(cause, "looks like a record stream"),
+		    "%s", cause);
+		free(cause);
+		cause = NULL;
+		free(path);
+	}
+}
