@@ -80,6 +80,8 @@ void	 usage_error(const char *, ...)
 
 /* cli_common.c: what several commands load and print. */
 int	 cli_load(const struct cli *, struct config *, struct baseline **);
+const char *cli_baseline_path(const struct cli *, const struct config *,
+	    const char **);
 struct model *cli_ingest(const struct cli *, const struct config *,
 	    const struct baseline *);
 char	*cli_sources_desc(const struct cli *);

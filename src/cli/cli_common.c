@@ -15,13 +15,39 @@
 #include "paths.h"
 #include "xmalloc.h"
 
-/* Loads the config (see config_find) and the baseline (-b, else the
- * config's); bl may be NULL when no baseline is wanted. */
+/*
+ * The one baseline discovery rule of every mode (TUI, report, config
+ * --print): -b, else the config's baseline, else ./baseline.yaml when it
+ * exists (the file the TUI's b writes), else none (NULL).  *origin says
+ * which.
+ */
+const char *
+cli_baseline_path(const struct cli *c, const struct config *cfg,
+    const char **origin)
+{
+	if (c->baseline != NULL) {
+		*origin = "-b";
+		return c->baseline;
+	}
+	if (cfg->baseline != NULL) {
+		*origin = "the config's baseline";
+		return cfg->baseline;
+	}
+	if (access("baseline.yaml", F_OK) == 0) {
+		*origin = "found in the current directory";
+		return "baseline.yaml";
+	}
+	*origin = "no -b, no baseline in the config, no ./baseline.yaml";
+	return NULL;
+}
+
+/* Loads the config (see config_find) and the baseline
+ * (cli_baseline_path); bl may be NULL when no baseline is wanted. */
 int
 cli_load(const struct cli *c, struct config *cfg, struct baseline **bl)
 {
 	struct config_source	 src;
-	const char		*bpath;
+	const char		*bpath, *origin;
 	char			*cause = NULL;
 
 	config_find(c->config, &src);
@@ -36,7 +62,7 @@ cli_load(const struct cli *c, struct config *cfg, struct baseline **bl)
 	if (bl == NULL)
 		return 0;
 	*bl = NULL;
-	bpath = c->baseline != NULL ? c->baseline : cfg->baseline;
+	bpath = cli_baseline_path(c, cfg, &origin);
 	if (bpath != NULL && baseline_load(bl, bpath, &cause) == -1) {
 		fprintf(stderr, "exectop: %s\n", cause);
 		free(cause);

@@ -128,8 +128,12 @@ cmd_config(struct cli *c)
 	d = paths_data_dir();
 	printf("# data dir: %s\n", d != NULL ? d : "none (not installed)");
 	free(d);
-	if (c->baseline != NULL)
-		printf("# baseline: %s (-b)\n", c->baseline);
+	{
+		const char *origin, *bp = cli_baseline_path(c, &cfg, &origin);
+
+		printf("# baseline: %s (%s)\n", bp != NULL ? bp : "none",
+		    origin);
+	}
 	cli_print_theme(c->tui.theme != NULL ? c->tui.theme : cfg.theme,
 	    c->tui.theme != NULL ? "--theme" : "ui.theme");
 

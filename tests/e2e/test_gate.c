@@ -520,3 +520,48 @@ Test(gate, unknown_fields_counted_exactly_in_a_large_file)
 	}
 	free(p);
 }
+
+/*
+ * Issue 13 item 5: one baseline discovery rule for every mode.  With
+ * ./baseline.yaml present and no -b, report compares against it (as the
+ * TUI does) and config --print names it and why; -b still wins; without
+ * it every mode says none.
+ */
+Test(gate, one_baseline_discovery_rule_for_every_mode)
+{
+	char	*cmd, *out = NULL;
+	int	 st;
+
+	cmd = tu_fmt("cd '%s' && env -u EXECTOP_CONFIG XDG_CONFIG_HOME='%s' "
+	    "'%s' config --print", tu_dir, tu_dir, tu_exectop());
+	cr_assert_eq(tu_run(cmd, &out, NULL), 0);
+	cr_assert(strstr(out, "# baseline: none (no -b, no baseline in the "
+	    "config, no ./baseline.yaml)") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(tu_run(tu_fmt("cd '%s' && '%s' gen --records 2000 > r.jsonl "
+	    "&& '%s' gen --records 2000 --seed 2 --slow D1-Q2:3 > s.jsonl && "
+	    "'%s' baseline -o baseline.yaml r.jsonl 2>/dev/null", tu_dir,
+	    tu_exectop(), tu_exectop(), tu_exectop()), NULL, NULL), 0);
+	out = NULL;
+	cr_assert_eq(tu_run(cmd, &out, NULL), 0);
+	cr_assert(strstr(out, "# baseline: baseline.yaml (found in the "
+	    "current directory)") != NULL, "%s", out);
+	free(out);
+	free(cmd);
+	/* report finds it: the slowed executor fails the gate. */
+	cmd = tu_fmt("cd '%s' && env -u EXECTOP_CONFIG XDG_CONFIG_HOME='%s' "
+	    "'%s' report s.jsonl > /dev/null", tu_dir,
+	    tu_dir, tu_exectop());
+	st = tu_run(cmd, NULL, NULL);
+	cr_assert_eq(st, 1, "report did not use ./baseline.yaml: exit %d", st);
+	free(cmd);
+	/* -b wins over the discovered file. */
+	cr_assert_eq(tu_run(tu_fmt("cd '%s' && '%s' baseline -o other.yaml "
+	    "s.jsonl 2>/dev/null", tu_dir, tu_exectop()), NULL, NULL), 0);
+	cmd = tu_fmt("cd '%s' && env -u EXECTOP_CONFIG XDG_CONFIG_HOME='%s' "
+	    "'%s' report -b other.yaml s.jsonl > /dev/null", tu_dir, tu_dir,
+	    tu_exectop());
+	st = tu_run(cmd, NULL, NULL);
+	cr_assert_eq(st, 0, "-b other.yaml: exit %d", st);
+	free(cmd);
+}
