@@ -26,7 +26,7 @@ setup(void)
 	 * a pending executor (D2-Q5: 3 runs) and two new ones (D3-*). */
 	cmd = tu_fmt("cd '%s' && E='%s' && "
 	    "$E gen --records 3000 > run.jsonl && "
-	    "$E baseline -o baseline.yaml run.jsonl 2>/dev/null && "
+	    "$E baseline -o base.yaml run.jsonl 2>/dev/null && "
 	    "$E gen --records 3000 --seed 2 --slow D1-Q2:3 --slow D1-Q3:1.3 "
 	    "--slow D1-Q4:0.5 > all.jsonl && "
 	    "grep -v '\"D2-Q5\"' all.jsonl > cur.jsonl && "
@@ -67,7 +67,7 @@ check(const char *args, const char *fail_on, int want_status)
 
 Test(junit, fail_on_critical)
 {
-	char	*out = check("-b baseline.yaml --fail-on critical", "critical", 1);
+	char	*out = check("-b base.yaml --fail-on critical", "critical", 1);
 
 	/* 11 executors with 4 checked metrics, D2-Q5 too: 12 x 4 = 48. */
 	cr_expect_not_null(strstr(out, "tests=48 failures=1 skipped=12"), "%s",
@@ -77,7 +77,7 @@ Test(junit, fail_on_critical)
 
 Test(junit, fail_on_warning)
 {
-	char	*out = check("-b baseline.yaml --fail-on warning", "warning", 1);
+	char	*out = check("-b base.yaml --fail-on warning", "warning", 1);
 
 	cr_expect_not_null(strstr(out, "failures=2 "), "%s", out);
 	free(out);
@@ -85,7 +85,7 @@ Test(junit, fail_on_warning)
 
 Test(junit, fail_on_never)
 {
-	char	*out = check("-b baseline.yaml --fail-on never", "never", 0);
+	char	*out = check("-b base.yaml --fail-on never", "never", 0);
 
 	cr_expect_not_null(strstr(out, "failures=0 "), "%s", out);
 	free(out);
