@@ -28,7 +28,6 @@ enum reject_reason {
 	REJECT_WRONG_TYPE,	/* a known field has the wrong type */
 	REJECT_OUT_OF_RANGE,	/* negative time/size, non-finite, huge call_count */
 	REJECT_LINE_TOO_LONG,	/* longer than max_line_bytes */
-	REJECT_TORN_LINE,	/* last line without a newline at EOF, or torn */
 	REJECT_NO_RECORD_FIELD,	/* a Redis stream entry without a record field */
 	REJECT_COUNT
 };

@@ -51,7 +51,6 @@ static const char *reject_names[REJECT_COUNT] = {
 	[REJECT_WRONG_TYPE] = "wrong_type",
 	[REJECT_OUT_OF_RANGE] = "out_of_range",
 	[REJECT_LINE_TOO_LONG] = "line_too_long",
-	[REJECT_TORN_LINE] = "torn_line",
 	[REJECT_NO_RECORD_FIELD] = "no_record_field",
 };
 
