@@ -174,11 +174,35 @@ static const cookie_io_functions_t atomic_io = {
 	.close = atomic_cookie_close,
 };
 
+/*
+ * Wraps fd in af->fp (writes through atomic_io).  On failure closes fd,
+ * removes and forgets af->tmp and says "cannot write [in ]NAME: why".
+ */
+static FILE *
+atomic_stream(struct atomic_file *af, int fd, const char *in,
+    const char *name, char **cause)
+{
+	struct atomic_cookie	*cookie;
+
+	cookie = xcalloc(1, sizeof *cookie);
+	cookie->fd = fd;
+	if ((af->fp = fopencookie(cookie, "w", atomic_io)) == NULL) {
+		*cause = xasprintf("cannot write %s%s: %s", in, name,
+		    strerror(errno));
+		free(cookie);
+		close(fd);
+		if (af->tmp != NULL)
+			unlink(af->tmp);
+		free(af->tmp);
+		af->tmp = NULL;
+	}
+	return af->fp;
+}
+
 FILE *
 atomic_open(struct atomic_file *af, const char *path, char **cause)
 {
 	struct stat		 sb;
-	struct atomic_cookie	*cookie;
 	char			*target, *dir, *resolved;
 	mode_t			 mode;
 	int			 fd;
@@ -241,18 +265,8 @@ atomic_open(struct atomic_file *af, const char *path, char **cause)
 	}
 	(void)fchmod(fd, mode);
 stream:
-	cookie = xcalloc(1, sizeof *cookie);
-	cookie->fd = fd;
-	if ((af->fp = fopencookie(cookie, "w", atomic_io)) == NULL) {
-		*cause = xasprintf("cannot write %s: %s", path,
-		    strerror(errno));
-		free(cookie);
-		close(fd);
-		if (af->tmp != NULL)
-			unlink(af->tmp);
-		free(af->tmp);
+	if (atomic_stream(af, fd, "", path, cause) == NULL) {
 		free(target);
-		af->tmp = NULL;
 		return NULL;
 	}
 	af->path = target;
@@ -262,7 +276,6 @@ stream:
 FILE *
 atomic_open_tmp(struct atomic_file *af, const char *dir, char **cause)
 {
-	struct atomic_cookie	*cookie;
 	int			 fd;
 
 	memset(af, 0, sizeof *af);
@@ -277,18 +290,8 @@ atomic_open_tmp(struct atomic_file *af, const char *dir, char **cause)
 		return NULL;
 	}
 	(void)fchmod(fd, 0666 & ~atomic_umask());
-	cookie = xcalloc(1, sizeof *cookie);
-	cookie->fd = fd;
-	if ((af->fp = fopencookie(cookie, "w", atomic_io)) == NULL) {
-		*cause = xasprintf("cannot write in %s: %s", dir,
-		    strerror(errno));
-		free(cookie);
-		close(fd);
-		unlink(af->tmp);
-		free(af->tmp);
-		af->tmp = NULL;
+	if (atomic_stream(af, fd, "in ", dir, cause) == NULL)
 		return NULL;
-	}
 	af->path = xstrdup(dir);
 	return af->fp;
 }
