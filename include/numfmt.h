@@ -21,4 +21,7 @@
  */
 void	numfmt_double(char *buf, size_t len, double v);
 
+/* The value of hexadecimal digit c (0-9, a-f, A-F), or -1. */
+int	numfmt_hexdigit(int c);
+
 #endif

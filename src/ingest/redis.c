@@ -35,6 +35,7 @@
 #include "ingest.h"
 #include "model.h"
 #include "record.h"
+#include "numfmt.h"
 #include "xmalloc.h"
 #include "redis_int.h"
 
@@ -143,18 +144,6 @@ redis_src_redact(const char *url)
 	return xasprintf("%.*s:***%s", (int)(colon - url), url, at);
 }
 
-static int
-redis_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes n bytes (malloc'd); NULL on a bad escape or a NUL. */
 static char *
 redis_unescape(const char *s, size_t n)
@@ -172,8 +161,8 @@ redis_unescape(const char *s, size_t n)
 			free(out);
 			return NULL;
 		}
-		if ((hi = redis_hex(s[i + 1])) == -1 ||
-		    (lo = redis_hex(s[i + 2])) == -1 || (hi == 0 && lo == 0)) {
+		if ((hi = numfmt_hexdigit(s[i + 1])) == -1 ||
+		    (lo = numfmt_hexdigit(s[i + 2])) == -1 || (hi == 0 && lo == 0)) {
 			free(out);
 			return NULL;
 		}

@@ -14,6 +14,7 @@
 
 #include "theme.h"
 #include "escape.h"
+#include "numfmt.h"
 #include "xmalloc.h"
 #include "ydoc.h"
 
@@ -224,18 +225,6 @@ theme_reduce(int idx, int n)
 	return best;
 }
 
-static int
-theme_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 theme_parse_color(const char *s, short *out)
 {
@@ -249,7 +238,7 @@ theme_parse_color(const char *s, short *out)
 		if (strlen(s) != 7)
 			return -1;
 		for (i = 0; i < 6; i++) {
-			if ((v[i] = theme_hex(s[i + 1])) == -1)
+			if ((v[i] = numfmt_hexdigit(s[i + 1])) == -1)
 				return -1;
 		}
 		*out = (short)theme_rgb_to_256(v[0] * 16 + v[1],

@@ -54,3 +54,15 @@ numfmt_double(char *buf, size_t len, double v)
 	uselocale(old);
 	numfmt_dot_exponent(buf, len);
 }
+
+int
+numfmt_hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
