@@ -40,6 +40,8 @@ void		 source_close(struct source *);
 /* A SOURCE argument as shown in headers, reports and baselines: a Redis
  * URL's password replaced by "***" (malloc'd). */
 char		*source_display(const char *);
+/* Every SOURCE argument so, joined by ", " (malloc'd). */
+char		*source_display_list(char *const *args, size_t n);
 
 /* The descriptor to poll() for input, or -1 when there is none to poll
  * (regular files: call source_read() on a timer instead). */

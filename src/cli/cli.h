@@ -84,6 +84,5 @@ const char *cli_baseline_path(const struct cli *, const struct config *,
 	    const char **);
 struct model *cli_ingest(const struct cli *, const struct config *,
 	    const struct baseline *);
-char	*cli_sources_desc(const struct cli *);
 
 #endif

@@ -129,18 +129,3 @@ cli_ingest(const struct cli *c, const struct config *cfg,
 	return m;
 }
 
-char *
-cli_sources_desc(const struct cli *c)
-{
-	char	*s = xstrdup(""), *n, *d;
-	size_t	 i;
-
-	for (i = 0; i < c->nsources; i++) {
-		d = source_display(c->sources[i]);
-		n = xasprintf("%s%s%s", s, i > 0 ? ", " : "", d);
-		free(d);
-		free(s);
-		s = n;
-	}
-	return s;
-}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ingest.h"
 
 static int	cmd_baseline(struct cli *);
 
@@ -38,7 +39,7 @@ cmd_baseline(struct cli *c)
 		config_free(&cfg);
 		return 2;
 	}
-	desc = cli_sources_desc(c);
+	desc = source_display_list(c->sources, c->nsources);
 	bl = baseline_from_model(m, desc);
 	if (strcmp(c->output, "-") == 0) {
 		/* -o - is standard output, not a file named "-". */

@@ -11,6 +11,7 @@
 
 #include "analysis.h"
 #include "cli.h"
+#include "ingest.h"
 #include "escape.h"
 #include "report.h"
 #include "xmalloc.h"
@@ -136,7 +137,7 @@ cmd_report(struct cli *c)
 		return 2;
 	}
 	a = analysis_run(m, bl, &cfg);
-	desc = cli_sources_desc(c);
+	desc = source_display_list(c->sources, c->nsources);
 	input_error = cli_input_check(c, m);
 	memset(&ctx, 0, sizeof ctx);
 	ctx.model = m;

@@ -226,6 +226,22 @@ source_display(const char *arg)
 	return redis_src_redact(arg);
 }
 
+char *
+source_display_list(char *const *args, size_t n)
+{
+	char	*s = xstrdup(""), *joined, *d;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		d = source_display(args[i]);
+		joined = xasprintf("%s%s%s", s, i > 0 ? ", " : "", d);
+		free(d);
+		free(s);
+		s = joined;
+	}
+	return s;
+}
+
 void
 source_close(struct source *s)
 {

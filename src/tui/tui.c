@@ -864,22 +864,6 @@ tui_threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-static char *
-tui_sources_desc(const struct tui_opts *o)
-{
-	char	*s = xstrdup(""), *n, *d;
-	size_t	 i;
-
-	for (i = 0; i < o->nsources; i++) {
-		d = source_display(o->sources[i]);
-		n = xasprintf("%s%s%s", s, i > 0 ? ", " : "", d);
-		free(d);
-		free(s);
-		s = n;
-	}
-	return s;
-}
-
 static void
 tui_free(struct tui *t)
 {
@@ -996,7 +980,7 @@ tui_run(const struct tui_opts *opts)
 		}
 		t.nsrc = i + 1;
 	}
-	t.sources_desc = tui_sources_desc(opts);
+	t.sources_desc = source_display_list(opts->sources, opts->nsources);
 	action_baseline_load(&t, action_baseline_path(&t));
 	model_set_reference(t.model, t.bl, &t.cfg);
 
