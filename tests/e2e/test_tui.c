@@ -37,15 +37,11 @@ static struct fx	fx;
 static void
 fx_init(void)
 {
-	char	*abs;
-
 	cr_assert(tmux_available(), "tmux is needed for these tests");
 	/* The pane runs in the test directory: the binary's path must be
 	 * absolute (run-all.sh makes it so; a direct run may not). */
-	abs = realpath(tu_exectop(), NULL);
-	cr_assert_not_null(abs, "no exectop binary at %s", tu_exectop());
-	setenv("EXECTOP_BIN", abs, 1);
-	free(abs);
+	cr_assert_eq(tu_export_exectop(), 0, "no exectop binary at %s",
+	    tu_exectop());
 	memset(&fx, 0, sizeof fx);
 	fx.dir = tu_tmpdir();
 }

@@ -29,13 +29,9 @@ static struct tmux	 tm;
 static void
 fx_init(void)
 {
-	char	*abs;
-
 	cr_assert(tmux_available(), "tmux is needed for these tests");
-	abs = realpath(tu_exectop(), NULL);
-	cr_assert_not_null(abs, "no exectop binary at %s", tu_exectop());
-	setenv("EXECTOP_BIN", abs, 1);
-	free(abs);
+	cr_assert_eq(tu_export_exectop(), 0, "no exectop binary at %s",
+	    tu_exectop());
 	memset(&tm, 0, sizeof tm);
 	dir = tu_tmpdir();
 }

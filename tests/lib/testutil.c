@@ -154,6 +154,18 @@ tu_root(void)
 	return p != NULL ? p : tu_default(true);
 }
 
+int
+tu_export_exectop(void)
+{
+	char	*abs = realpath(tu_exectop(), NULL);
+
+	if (abs == NULL)
+		return -1;
+	setenv("EXECTOP_BIN", abs, 1);
+	free(abs);
+	return 0;
+}
+
 void
 tu_write_file(const char *path, const char *data, size_t len, int append)
 {

@@ -35,6 +35,9 @@ char	*tu_put_len(const char *name, const char *data, size_t len);
 const char *tu_exectop(void);
 /* Repository root (EXECTOP_ROOT, else "."). */
 const char *tu_root(void);
+/* Sets EXECTOP_BIN to the absolute path of tu_exectop(), for children
+ * that run in another directory (a tmux pane); -1 when there is none. */
+int	 tu_export_exectop(void);
 /* Writes (or appends) a file; aborts the test on error. */
 void	 tu_write_file(const char *path, const char *data, size_t len, int append);
 /* Reads a whole file (malloc'd, NUL-terminated), NULL when unreadable. */
